@@ -1,0 +1,7 @@
+.PHONY: demo test setup
+demo:
+	bin/demo
+test:
+	bin/test
+setup:
+	bin/setup

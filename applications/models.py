@@ -1,0 +1,330 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from funds.money import Money
+
+from .permissions import may_run
+from .workflow import TRANSITIONS, Status
+
+_PREFIXES = {
+    "certification-subsidy": "CERT",
+    "youth-revolving": "JOV",
+    "climate-eventuality": "CLIM",
+    "catastrophic-events": "CAT",
+}
+
+
+def _fsm(name):
+    """The django-fsm transition declared for ``name`` in the workflow table."""
+    spec = TRANSITIONS[name]
+    target = spec.target
+    if target is None:
+        target = RETURN_VALUE(Status.SCREENING, Status.COMMITTEE_REVIEW)
+    return transition(
+        field="status",
+        source=list(spec.sources),
+        target=target,
+        permission=lambda instance, user: may_run(user, instance, name),
+    )
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """An OPP's application to one fund, from draft to closed.
+
+    ``status`` is protected: it changes only through the transition methods below, which only the
+    service functions in ``applications.services`` call.
+    """
+
+    fund = models.ForeignKey(
+        "funds.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = FSMField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, protected=True,
+        db_index=True,
+    )
+    data = models.JSONField(_("fund fields"), default=dict, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    requested_amount = models.DecimalField(
+        _("requested amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    assessment = models.JSONField(
+        _("assessment at submission"), null=True, blank=True,
+        help_text=_("Eligibility and amounts as computed with the parameters in force on the "
+                    "submission date."),
+    )
+    parameters = models.ForeignKey(
+        "funds.FundParameters", verbose_name=_("parameters applied"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decision_warning_on = models.DateField(_("decision warning"), null=True, blank=True)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
+    sent_to_committee_at = models.DateTimeField(_("sent to committee"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    approved_amount = models.DecimalField(
+        _("approved amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    decision_terms = models.JSONField(
+        _("decision terms"), default=dict, blank=True,
+        help_text=_("What the decision fixed besides the amount, e.g. a loan's rate and term."),
+    )
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["fund", "status", "-created_at"], name="app_fund_status_idx"),
+            models.Index(fields=["organization", "-created_at"], name="app_org_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        prefix = _PREFIXES.get(self.fund.code, "APP") if self.fund_id else "APP"
+        year = self.created_at.year if self.created_at else ""
+        return f"{prefix}-{year}-{self.pk or 0:05d}"
+
+    @property
+    def requested(self) -> Money | None:
+        if self.requested_amount is None:
+            return None
+        return Money(self.requested_amount, self.currency)
+
+    @property
+    def approved(self) -> Money | None:
+        if self.approved_amount is None:
+            return None
+        return Money(self.approved_amount, self.currency)
+
+    # django-fsm transitions: they only move the state; the services do the rest.
+    @_fsm("submit")
+    def submit(self):
+        pass
+
+    @_fsm("withdraw")
+    def withdraw(self):
+        pass
+
+    @_fsm("start_screening")
+    def start_screening(self):
+        pass
+
+    @_fsm("request_information")
+    def request_information(self):
+        pass
+
+    @_fsm("answer_information_request")
+    def answer_information_request(self, *, returns_to: str):
+        return returns_to
+
+    @_fsm("expire")
+    def expire(self):
+        pass
+
+    @_fsm("send_to_committee")
+    def send_to_committee(self):
+        pass
+
+    @_fsm("approve")
+    def approve(self):
+        pass
+
+    @_fsm("reject")
+    def reject(self):
+        pass
+
+    @_fsm("accept_conditions")
+    def accept_conditions(self):
+        pass
+
+    @_fsm("start_execution")
+    def start_execution(self):
+        pass
+
+    @_fsm("start_reporting")
+    def start_reporting(self):
+        pass
+
+    @_fsm("close")
+    def close(self):
+        pass
+
+
+class TransitionLog(models.Model):
+    """Who moved an application from which state to which, when, and why. Never edited."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="transitions"
+    )
+    transition = models.CharField(_("transition"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=30, choices=Status.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+", help_text=_("Empty when Fondos itself acted (a deadline)."),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state} → {self.to_state}"
+
+
+class InformationRequest(models.Model):
+    """A request from the secretariat that the OPP must answer by ``respond_by``."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    message = models.TextField(_("what is needed"))
+    respond_by = models.DateField(_("answer by"), db_index=True)
+    returns_to = models.CharField(max_length=30, choices=Status.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(answered_at__isnull=True, expired_at__isnull=True),
+                name="one_open_request_per_application",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.respond_by}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.expired_at is None
+
+
+def document_path(document, filename):
+    # The stored name is random: the person's file name is kept only as data, never as a path.
+    return f"documents/{document.application_id}/{document.token}"
+
+
+class Document(models.Model):
+    """A file attached to an application. Replacing one keeps the old version."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces",
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "-uploaded_at"]
+        indexes = [models.Index(fields=["application", "kind"], name="doc_app_kind_idx")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.original_name}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_by_id is None
+
+    @staticmethod
+    def digest(chunks) -> str:
+        digest = hashlib.sha256()
+        for chunk in chunks:
+            digest.update(chunk)
+        return digest.hexdigest()
+
+
+class Recommendation(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Review(models.Model):
+    """A committee member's review of an application, or their declaration of a conflict."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    conflict_of_interest = models.BooleanField(_("conflict of interest"), default=False)
+    score = models.PositiveSmallIntegerField(_("overall score"), null=True, blank=True)
+    criteria = models.JSONField(_("scores by criterion"), default=dict, blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=Recommendation.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_each"),
+            models.CheckConstraint(
+                name="score_from_1_to_5",
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+            ),
+            models.CheckConstraint(
+                name="review_or_conflict",
+                condition=Q(conflict_of_interest=True)
+                | (Q(score__isnull=False) & ~Q(recommendation="")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.reviewer}"

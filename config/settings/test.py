@@ -1,0 +1,16 @@
+"""Test settings: the embedded default unless DATABASE_URL / REDIS_URL say otherwise.
+
+Tasks run eagerly (after commit) so that tests are deterministic; tests marked ``broker`` switch that
+off and run a real Celery worker against Redis.
+"""
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="fondos-test-media-")
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from organizations.api import TokenView
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include("funds.urls")),
+    path("", include("organizations.urls")),
+    path("", include("applications.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("portal.urls")),
+]

@@ -1,0 +1,177 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FundCode(models.TextChoices):
+    CERTIFICATION_SUBSIDY = "certification-subsidy", _("Fairtrade certification subsidy fund")
+    YOUTH_REVOLVING = "youth-revolving", _("Youth revolving fund for Fair Trade")
+    CLIMATE_EVENTUALITY = "climate-eventuality", _("Climate eventuality fund")
+    CATASTROPHIC_EVENTS = "catastrophic-events", _("Catastrophic events fund")
+
+
+class FundKind(models.TextChoices):
+    GRANT = "grant", _("Grant")
+    LOAN = "loan", _("Loan")
+
+
+class Fund(models.Model):
+    """One of CLAC's funds. Its money lives in the ledger; its rules in ``funds.rules.<code>``."""
+
+    code = models.CharField(_("code"), max_length=40, choices=FundCode.choices, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=FundKind.choices)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    is_open = models.BooleanField(_("accepting applications"), default=True)
+
+    class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.name)
+
+    @property
+    def name(self):
+        return FundCode(self.code).label
+
+    @property
+    def rules(self):
+        from .rules import rules_for
+
+        return rules_for(self.code)
+
+    def parameters_on(self, day: datetime.date):
+        """The typed parameters in force on ``day`` (the fund's defaults if none are recorded yet)."""
+        from .selectors import fund_parameters_on
+
+        return fund_parameters_on(fund=self, day=day)
+
+
+class FundParameters(models.Model):
+    """A version of a fund's parameters, in force from ``valid_from`` until the next version.
+
+    Values are JSON with decimals as strings; the fund's rules module types and validates them, so an
+    application is always judged by the version in force on its submission date.
+    """
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), related_name="parameter_versions", on_delete=models.PROTECT
+    )
+    valid_from = models.DateField(_("valid from"))
+    values = models.JSONField(_("values"))
+    note = models.CharField(_("why it changed"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fund parameters")
+        verbose_name_plural = _("fund parameters")
+        ordering = ["fund", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "valid_from"], name="one_version_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.fund} · {self.valid_from:%Y-%m-%d}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.fund_id:
+            try:
+                self.fund.rules.parse_parameters(self.values)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValidationError({"values": str(exc)}) from exc
+
+
+class Account(models.TextChoices):
+    """The fund's accounts. Each fund keeps its own books; entries never mix funds."""
+
+    CASH = "cash", _("Cash held by the fund")
+    CAPITAL = "capital", _("Capital contributed")
+    COMMITTED = "committed", _("Commitments (approved, not yet paid)")
+    COMMITMENTS_CONTRA = "commitments_contra", _("Commitments contra account")
+    LOANS_RECEIVABLE = "loans_receivable", _("Loans outstanding")
+    GRANTS_PAID = "grants_paid", _("Grants paid")
+    INTEREST_INCOME = "interest_income", _("Interest received")
+    WRITE_OFFS = "write_offs", _("Loans written off")
+    RECOVERIES = "recoveries", _("Recoveries of written-off loans")
+    REPAYMENT_CREDITS = "repayment_credits", _("Overpayments to refund")
+
+
+class TransactionKind(models.TextChoices):
+    CAPITAL = "capital", _("Capital added")
+    COMMITMENT = "commitment", _("Commitment")
+    COMMITMENT_RELEASE = "commitment_release", _("Commitment released")
+    DISBURSEMENT = "disbursement", _("Disbursement")
+    REPAYMENT = "repayment", _("Loan repayment")
+    REFUND = "refund", _("Refund of an overpayment")
+    WRITE_OFF = "write_off", _("Write-off")
+    RECOVERY = "recovery", _("Recovery")
+    REVERSAL = "reversal", _("Reversal")
+
+
+class LedgerTransaction(models.Model):
+    """One money movement: a set of entries whose debits equal their credits. Never changed:
+    a correction is a new transaction that ``reverses`` this one."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger_transactions")
+    kind = models.CharField(_("kind"), max_length=20, choices=TransactionKind.choices)
+    currency = models.CharField(_("currency"), max_length=3)
+    booked_on = models.DateField(_("value date"), db_index=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    memo = models.CharField(_("memo"), max_length=255, blank=True)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="ledger_transactions",
+    )
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+
+    class Meta:
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="ledger_source_idx")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} {self.fund}"
+
+
+class LedgerEntry(models.Model):
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(_("account"), max_length=30, choices=Account.choices)
+    debit = models.DecimalField(_("debit"), max_digits=16, decimal_places=2, default=0)
+    credit = models.DecimalField(_("credit"), max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["transaction_id", "id"]
+        indexes = [models.Index(fields=["fund", "account"], name="ledger_fund_account_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="one_sided_non_negative_entry",
+                condition=(
+                    models.Q(debit__gte=0, credit=0) | models.Q(debit=0, credit__gte=0)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account} D{self.debit} C{self.credit}"

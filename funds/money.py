@@ -1,0 +1,98 @@
+"""Money: a ``Decimal`` amount with its ISO 4217 currency. No float ever touches money.
+
+Amounts are rounded half-even to the currency's minor unit at defined points (an award, an instalment,
+an allocation), never implicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+# ISO 4217 exponents that are not 2, for the currencies CLAC's organisations are paid in.
+_EXPONENTS = {"PYG": 0, "CLP": 0, "JPY": 0, "KRW": 0, "XAF": 0, "XOF": 0, "BHD": 3, "KWD": 3}
+DEFAULT_CURRENCY = "USD"
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The currency's smallest unit: Decimal("0.01") for USD, Decimal("1") for PYG."""
+    return Decimal(1).scaleb(-_EXPONENTS.get(currency.upper(), 2))
+
+
+def quantize(amount: Decimal, unit: Decimal) -> Decimal:
+    return amount.quantize(unit, rounding=ROUND_HALF_EVEN)
+
+
+class CurrencyMismatch(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=False)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self):
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("Money amounts are Decimal, never float.")
+        if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
+            raise ValueError(f"Not an ISO 4217 currency code: {self.currency!r}")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal(0), currency)
+
+    def rounded(self) -> Money:
+        return Money(quantize(self.amount, minor_unit(self.currency)), self.currency)
+
+    def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError("Money only combines with Money.")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"{self.currency} and {other.currency} do not mix.")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __mul__(self, factor: Decimal) -> Money:
+        if not isinstance(factor, Decimal | int):
+            raise TypeError("Money is multiplied by a Decimal, never a float.")
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def smallest(first: Money, *others: Money | None) -> Money:
+    """The least of the amounts given, ignoring None (a cap that does not apply)."""
+    result = first
+    for other in others:
+        if other is not None and other < result:
+            result = other
+    return result

@@ -1,0 +1,198 @@
+"""Catastrophic events fund: partial compensation for a crop loss of more than 30%.
+
+Per crop, the baseline production is the mean of the last 3 to 5 seasons; from the 5th season on, the
+highest and the lowest are dropped first. Loss % = (baseline − actual) ÷ baseline. Only a loss strictly
+greater than the threshold (default 30%) is eligible: exactly 30.00% is not. The comparison is exact
+(no rounding happens before it). Compensation = rate × lost volume × reference price, capped per
+organisation and per calendar year, and by what the fund has available.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from funds.money import Money, smallest
+from organizations.choices import Product
+
+from .base import Assessment, AssessmentContext, FundRules, percent
+from .fields import FundFieldsSerializer, MustAccept, money_field
+
+EVENT_TYPES = {
+    "hurricane": _("Hurricane"),
+    "flood": _("Flood"),
+    "drought": _("Drought"),
+    "frost": _("Frost"),
+    "hail": _("Hail"),
+    "landslide": _("Landslide"),
+    "other": _("Other"),
+}
+UNITS = {"kg": _("kilograms"), "t": _("tonnes"), "qq": _("quintals")}
+MIN_SEASONS = 3
+MAX_SEASONS = 5
+_AWARDED_STATES = ("approved", "conditions_accepted", "in_execution", "reporting", "closed")
+
+
+class SeasonSerializer(serializers.Serializer):
+    season = serializers.CharField(max_length=20)
+    volume = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=Decimal(0))
+
+
+class AffectedProducersSerializer(serializers.Serializer):
+    women = serializers.IntegerField(min_value=0)
+    men = serializers.IntegerField(min_value=0)
+    youth = serializers.IntegerField(min_value=0)
+
+
+class CatastrophicEventsFields(FundFieldsSerializer):
+    crop = serializers.ChoiceField(choices=Product.choices)
+    event_type = serializers.ChoiceField(choices=list(EVENT_TYPES.items()))
+    event_start = serializers.DateField()
+    event_end = serializers.DateField()
+    event_description = serializers.CharField(max_length=10000)
+    season_productions = SeasonSerializer(
+        many=True, min_length=MIN_SEASONS, max_length=MAX_SEASONS,
+        help_text=_("Production of the last 3 to 5 seasons before the event."),
+    )
+    affected_season_volume = serializers.DecimalField(
+        max_digits=16, decimal_places=3, min_value=Decimal(0),
+        help_text=_("Production of the season the event struck."),
+    )
+    unit = serializers.ChoiceField(choices=list(UNITS.items()))
+    reference_price = money_field(help_text=_("Price of one unit of the crop, in the fund's "
+                                              "currency."))
+    affected_producers = AffectedProducersSerializer()
+    accepts_fund_rules = MustAccept()
+
+    def validate(self, attrs):
+        start, end = attrs.get("event_start"), attrs.get("event_end")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"event_end": [_("The event cannot end before it starts.")]}
+            )
+        seasons = [row["season"] for row in attrs.get("season_productions", [])]
+        if len(seasons) != len(set(seasons)):
+            raise serializers.ValidationError(
+                {"season_productions": [_("Each season may appear only once.")]}
+            )
+        return attrs
+
+
+@dataclass(frozen=True)
+class Loss:
+    baseline: Decimal
+    actual: Decimal
+    threshold_percent: Decimal
+
+    @property
+    def lost_volume(self) -> Decimal:
+        return max(self.baseline - self.actual, Decimal(0))
+
+    @property
+    def percent(self) -> Decimal:
+        """The exact loss in percent (not rounded)."""
+        if self.baseline == 0:
+            return Decimal(0)
+        return self.lost_volume * 100 / self.baseline
+
+    @property
+    def exceeds_threshold(self) -> bool:
+        # Compared without division so that no rounding can push 30.00% over the line.
+        return self.lost_volume * 100 > self.threshold_percent * self.baseline
+
+
+def baseline_production(volumes: list[Decimal]) -> Decimal:
+    """Mean of 3 to 5 seasons; with 5 (or more) the highest and the lowest are dropped first."""
+    if not MIN_SEASONS <= len(volumes) <= MAX_SEASONS:
+        raise ValueError(f"The baseline needs {MIN_SEASONS} to {MAX_SEASONS} seasons.")
+    ordered = sorted(volumes)
+    if len(ordered) >= 5:
+        ordered = ordered[1:-1]
+    return sum(ordered, Decimal(0)) / len(ordered)
+
+
+class CatastrophicEventsRules(FundRules):
+    code = "catastrophic-events"
+    kind = "grant"
+    fields_serializer = CatastrophicEventsFields
+    document_kinds = {
+        "damage_evidence": _("Evidence of the damage (photos, reports)"),
+        "production_records": _("Production records"),
+        "other": _("Other supporting document"),
+    }
+    required_documents = ("damage_evidence",)
+    requested_amount_field = None
+    parameter_defaults = {
+        "decision_warning_days": 30,
+        "decision_limit_days": 45,
+        "loss_threshold_percent": "30",
+        "compensation_rate_percent": "30",
+        "cap_per_organization": "20000.00",
+        "rubric": ["evidence_quality", "severity"],
+    }
+
+    def loss(self, data, parameters) -> Loss | None:
+        seasons = data.get("season_productions") or []
+        actual = data.get("affected_season_volume")
+        if not MIN_SEASONS <= len(seasons) <= MAX_SEASONS or actual in (None, ""):
+            return None
+        volumes = [Decimal(str(row["volume"])) for row in seasons]
+        return Loss(
+            baseline=baseline_production(volumes),
+            actual=Decimal(str(actual)),
+            threshold_percent=parameters.loss_threshold_percent,
+        )
+
+    def assess(self, data, ctx: AssessmentContext) -> Assessment:
+        loss = self.loss(data, ctx.parameters)
+        if loss is None:
+            return Assessment(
+                eligible=False, max_award=None,
+                reasons=[_("Give the production of 3 to 5 past seasons and of the affected one.")],
+            )
+        reasons = []
+        if not loss.exceeds_threshold:
+            reasons.append(
+                _("The loss must be greater than %s%% of the baseline production.")
+                % percent(ctx.parameters.loss_threshold_percent)
+            )
+        compensation = None
+        max_award = None
+        remaining_cap = self.remaining_cap(ctx)
+        if data.get("reference_price"):
+            price = Decimal(str(data["reference_price"]))
+            rate = ctx.parameters.compensation_rate_percent / Decimal(100)
+            compensation = Money(rate * loss.lost_volume * price, ctx.currency).rounded()
+            max_award = smallest(compensation, remaining_cap, ctx.available)
+            if max_award.amount < 0:
+                max_award = Money.zero(ctx.currency)
+            if not loss.exceeds_threshold:
+                max_award = Money.zero(ctx.currency)
+        else:
+            reasons.append(_("Give the reference price of the crop."))
+        return Assessment(
+            eligible=not reasons,
+            max_award=max_award,
+            reasons=reasons,
+            figures={
+                "baseline": loss.baseline.quantize(Decimal("0.001")),
+                "lost_volume": loss.lost_volume.quantize(Decimal("0.001")),
+                "loss_percent": percent(loss.percent),
+                "threshold_percent": percent(ctx.parameters.loss_threshold_percent),
+                "compensation": compensation,
+                "remaining_cap": remaining_cap,
+            },
+        )
+
+    def remaining_cap(self, ctx: AssessmentContext) -> Money:
+        from applications.models import Application
+
+        awarded = Application.objects.filter(
+            fund__code=self.code,
+            organization=ctx.organization,
+            status__in=_AWARDED_STATES,
+            decided_at__year=ctx.on.year,
+        ).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
+        return Money(ctx.parameters.cap_per_organization - awarded, ctx.currency)

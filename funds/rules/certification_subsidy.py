@@ -1,0 +1,150 @@
+"""Fairtrade certification subsidy: pays part of an OPP's pending certification invoice.
+
+Award = min(coverage × invoice, cap per application, what is left of the year's budget, what the fund
+has available). Coverage is 75% for first-grade organisations and 50% for second and third grade, the
+rates of Fairtrade International's Producer Certification Fund. One subsidy per organisation per
+certification year. The payee is the certification body named on the invoice.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from funds.money import Money, minor_unit, quantize, smallest
+from organizations.choices import Grade
+
+from .base import Assessment, AssessmentContext, FundRules, percent
+from .fields import FundFieldsSerializer, money_field
+
+# States in which an application holds (or may still obtain) the year's subsidy.
+_HOLDING_STATES = (
+    "submitted", "screening", "information_requested", "committee_review", "approved",
+    "conditions_accepted", "in_execution", "reporting", "closed",
+)
+_AWARDED_STATES = ("approved", "conditions_accepted", "in_execution", "reporting", "closed")
+
+
+class CertificationSubsidyFields(FundFieldsSerializer):
+    invoice_amount = money_field(help_text=_("Amount of the pending certification invoice."))
+    invoice_currency = serializers.RegexField(
+        r"^[A-Z]{3}$", help_text=_("ISO 4217 code of the invoice's currency, e.g. USD or EUR.")
+    )
+    invoice_number = serializers.CharField(max_length=64)
+    certifier = serializers.CharField(
+        max_length=120, help_text=_("The certification body that issued the invoice (the payee).")
+    )
+    certification_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    exchange_rate = serializers.DecimalField(
+        max_digits=18, decimal_places=8, min_value=Decimal("0.00000001"), required=False,
+        help_text=_("Units of the fund's currency per unit of the invoice's currency, when they "
+                    "differ."),
+    )
+
+
+class CertificationSubsidyRules(FundRules):
+    code = "certification-subsidy"
+    kind = "grant"
+    fields_serializer = CertificationSubsidyFields
+    document_kinds = {
+        "audited_financial_statements": _("Signed audited financial statements"),
+        "pending_invoice": _("Pending certification invoice"),
+        "other": _("Other supporting document"),
+    }
+    required_documents = ("audited_financial_statements", "pending_invoice")
+    requested_amount_field = None
+    parameter_defaults = {
+        "decision_warning_days": 20,
+        "decision_limit_days": 30,
+        "coverage_first_grade_percent": "75",
+        "coverage_other_grades_percent": "50",
+        "cap_per_application": "5000.00",
+        "annual_budget": "150000.00",
+        "rubric": ["completeness", "market_access_risk"],
+    }
+
+    def coverage_percent(self, organization, parameters) -> Decimal:
+        if organization.grade == Grade.FIRST:
+            return parameters.coverage_first_grade_percent
+        return parameters.coverage_other_grades_percent
+
+    def invoice_in_fund_currency(self, data, currency: str) -> Money | None:
+        if data.get("invoice_amount") in (None, ""):
+            return None
+        amount = Decimal(data["invoice_amount"])
+        if data.get("invoice_currency", currency) != currency:
+            if not data.get("exchange_rate"):
+                return None
+            amount = amount * Decimal(data["exchange_rate"])
+        return Money(quantize(amount, minor_unit(currency)), currency)
+
+    def assess(self, data, ctx: AssessmentContext) -> Assessment:
+        reasons = []
+        coverage = self.coverage_percent(ctx.organization, ctx.parameters)
+        invoice = self.invoice_in_fund_currency(data, ctx.currency)
+        figures = {"coverage_percent": percent(coverage)}
+        if invoice is None:
+            if data.get("invoice_currency") not in (None, ctx.currency):
+                reasons.append(_("Give the exchange rate from the invoice's currency."))
+            else:
+                reasons.append(_("Give the invoice amount."))
+            return Assessment(eligible=False, max_award=None, reasons=reasons, figures=figures)
+
+        remaining_budget = self.remaining_annual_budget(ctx)
+        candidates = [
+            (invoice * coverage / Decimal(100)).rounded(),
+            Money(ctx.parameters.cap_per_application, ctx.currency),
+            remaining_budget,
+            ctx.available,
+        ]
+        max_award = smallest(*candidates)
+        if max_award.amount < 0:
+            max_award = Money.zero(ctx.currency)
+        figures.update(
+            invoice_in_fund_currency=invoice,
+            remaining_annual_budget=remaining_budget,
+        )
+        year = data.get("certification_year")
+        if year and self.has_other_subsidy(ctx, year):
+            reasons.append(
+                _("The organisation already has a subsidy application for certification year %s.")
+                % year
+            )
+        if max_award.amount <= 0:
+            reasons.append(_("The fund has no budget left for this year."))
+        return Assessment(
+            eligible=not reasons, max_award=max_award, reasons=reasons, figures=figures
+        )
+
+    def remaining_annual_budget(self, ctx: AssessmentContext) -> Money:
+        from applications.models import Application
+
+        awarded = Application.objects.filter(
+            fund__code=self.code, status__in=_AWARDED_STATES, decided_at__year=ctx.on.year
+        ).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
+        return Money(ctx.parameters.annual_budget - awarded, ctx.currency)
+
+    def has_other_subsidy(self, ctx: AssessmentContext, year: int) -> bool:
+        from applications.models import Application
+
+        others = Application.objects.filter(
+            fund__code=self.code,
+            organization=ctx.organization,
+            status__in=_HOLDING_STATES,
+            data__certification_year=year,
+        )
+        if ctx.application is not None and ctx.application.pk:
+            others = others.exclude(pk=ctx.application.pk)
+        return others.exists()
+
+    def submission_errors(self, data, ctx):
+        errors = super().submission_errors(data, ctx)
+        if (
+            data.get("invoice_currency") and data["invoice_currency"] != ctx.currency
+            and not data.get("exchange_rate")
+        ):
+            errors.setdefault("exchange_rate", []).append(
+                str(_("Required when the invoice is not in %s.") % ctx.currency)
+            )
+        return errors

@@ -1,0 +1,79 @@
+"""Climate eventuality fund: grants for prevention, adaptation or mitigation.
+
+The OPP gives a baseline of the intervention's indicators and commits to a final baseline (endline),
+due a set number of days after the project ends. The decision is due 45 days after submission.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from funds.money import Money, smallest
+
+from .base import Assessment, AssessmentContext, FundRules
+from .fields import FundFieldsSerializer, MustAccept, money_field
+
+PURPOSES = {
+    "prevention": _("Prevention"),
+    "adaptation": _("Adaptation"),
+    "mitigation": _("Mitigation"),
+}
+
+
+class IndicatorSerializer(serializers.Serializer):
+    indicator = serializers.CharField(max_length=200)
+    value = serializers.DecimalField(max_digits=18, decimal_places=4)
+    unit = serializers.CharField(max_length=40)
+
+
+class ClimateEventualityFields(FundFieldsSerializer):
+    purpose = serializers.ChoiceField(choices=list(PURPOSES.items()))
+    project_description = serializers.CharField(max_length=10000)
+    requested_amount = money_field()
+    project_end_date = serializers.DateField()
+    baseline = IndicatorSerializer(
+        many=True, allow_empty=False, max_length=50,
+        help_text=_("The intervention's indicators before it starts."),
+    )
+    commits_to_final_baseline = MustAccept(
+        help_text=_("The OPP will measure the same indicators after the project ends.")
+    )
+    accepts_fund_rules = MustAccept()
+
+
+class ClimateEventualityRules(FundRules):
+    code = "climate-eventuality"
+    kind = "grant"
+    fields_serializer = ClimateEventualityFields
+    document_kinds = {
+        "baseline_study": _("Baseline study"),
+        "project_plan": _("Project plan and budget"),
+        "final_baseline": _("Final baseline (endline) report"),
+        "other": _("Other supporting document"),
+    }
+    required_documents = ()
+    parameter_defaults = {
+        "decision_warning_days": 30,
+        "decision_limit_days": 45,
+        "max_award": "15000.00",
+        "final_baseline_due_days": 60,
+        "rubric": ["climate_relevance", "feasibility", "producers_reached"],
+    }
+
+    def assess(self, data, ctx: AssessmentContext) -> Assessment:
+        reasons = []
+        limit = Money(ctx.parameters.max_award, ctx.currency)
+        requested = self.requested_amount(data, ctx.currency)
+        if requested is None:
+            reasons.append(_("Give the amount requested."))
+        elif requested > limit:
+            reasons.append(_("The fund grants at most %s.") % limit)
+        if not data.get("baseline"):
+            reasons.append(_("Give the baseline indicators of the intervention."))
+        if data.get("commits_to_final_baseline") is not True:
+            reasons.append(_("The OPP must commit to a final baseline."))
+        max_award = smallest(limit, requested, ctx.available) if requested else None
+        if max_award is not None and max_award.amount < Decimal(0):
+            max_award = Money.zero(ctx.currency)
+        return Assessment(eligible=not reasons, max_award=max_award, reasons=reasons)

@@ -1,0 +1,136 @@
+"""Youth revolving fund: loans to groups of young women and men in an OPP; repaid capital is lent again.
+
+A group has at least 3 members, every one aged 18 to 35 inclusive on the submission date. Amount, term,
+grace on principal and the annual rate stay within the fund's limits. The decision is due 28 days after
+submission, with a warning at 15.
+"""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from funds.money import Money, smallest
+from organizations.choices import Gender
+
+from .base import Assessment, AssessmentContext, FundRules
+from .fields import FundFieldsSerializer, MustAccept, money_field
+
+REPAYMENT_FREQUENCIES = {
+    "monthly": _("Monthly"),
+    "quarterly": _("Quarterly"),
+    "half_yearly": _("Half-yearly"),
+    "harvest": _("At harvest dates the group names"),
+}
+
+
+class MemberSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    birth_date = serializers.DateField()
+    gender = serializers.ChoiceField(choices=Gender.choices)
+
+
+class YouthRevolvingFields(FundFieldsSerializer):
+    project_title = serializers.CharField(max_length=200)
+    project_description = serializers.CharField(max_length=10000)
+    value_chain_link = serializers.CharField(
+        max_length=4000,
+        help_text=_("How the project links to the OPP's product value chain, or how it diversifies "
+                    "income."),
+    )
+    requested_amount = money_field()
+    term_months = serializers.IntegerField(min_value=1, max_value=120)
+    grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0)
+    repayment_frequency = serializers.ChoiceField(choices=list(REPAYMENT_FREQUENCIES.items()))
+    harvest_dates = serializers.ListField(
+        child=serializers.DateField(), required=False, max_length=60,
+        help_text=_("With harvest repayments: the dates on which the group will repay."),
+    )
+    members = MemberSerializer(many=True, allow_empty=False, max_length=200)
+    accepts_fund_rules = MustAccept()
+
+    def validate(self, attrs):
+        if attrs.get("repayment_frequency") == "harvest" and not attrs.get("harvest_dates"):
+            raise serializers.ValidationError(
+                {"harvest_dates": [_("Name the harvest dates on which the group will repay.")]}
+            )
+        harvest_dates = attrs.get("harvest_dates") or []
+        if harvest_dates != sorted(set(harvest_dates)):
+            raise serializers.ValidationError(
+                {"harvest_dates": [_("Harvest dates must be distinct and in order.")]}
+            )
+        return attrs
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole years completed on ``day`` (a person born on 29 February ages on 1 March)."""
+    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (0 if had_birthday else 1)
+
+
+class YouthRevolvingRules(FundRules):
+    code = "youth-revolving"
+    kind = "loan"
+    fields_serializer = YouthRevolvingFields
+    document_kinds = {
+        "opp_endorsement_letter": _("OPP endorsement letter"),
+        "other": _("Other supporting document"),
+    }
+    required_documents = ("opp_endorsement_letter",)
+    parameter_defaults = {
+        "decision_warning_days": 15,
+        "decision_limit_days": 28,
+        "max_amount": "5000.00",
+        "max_term_months": 36,
+        "max_grace_months": 6,
+        "min_annual_interest_rate": "0",
+        "max_annual_interest_rate": "6",
+        "default_annual_interest_rate": "4",
+        "min_members": 3,
+        "min_age": 18,
+        "max_age": 35,
+        "rubric": ["viability", "value_chain_link", "group_capacity"],
+    }
+
+    def assess(self, data, ctx: AssessmentContext) -> Assessment:
+        params = ctx.parameters
+        reasons = []
+        members = data.get("members") or []
+        ages = []
+        for member in members:
+            birth = member.get("birth_date")
+            if birth:
+                ages.append(age_on(datetime.date.fromisoformat(str(birth)), ctx.on))
+        if len(members) < params.min_members:
+            reasons.append(_("The group needs at least %d members.") % params.min_members)
+        out_of_range = [age for age in ages if not params.min_age <= age <= params.max_age]
+        if out_of_range:
+            reasons.append(
+                _("Every member must be aged %(min)d to %(max)d on the submission date.")
+                % {"min": params.min_age, "max": params.max_age}
+            )
+        term = data.get("term_months")
+        grace = data.get("grace_months") or 0
+        if term is not None and term > params.max_term_months:
+            reasons.append(_("The term is at most %d months.") % params.max_term_months)
+        if grace > params.max_grace_months:
+            reasons.append(_("Grace on principal is at most %d months.") % params.max_grace_months)
+        if term is not None and grace >= term:
+            reasons.append(_("Grace must be shorter than the term."))
+        requested = self.requested_amount(data, ctx.currency)
+        limit = Money(params.max_amount, ctx.currency)
+        if requested is not None and requested > limit:
+            reasons.append(_("The fund lends at most %s.") % limit)
+        max_award = smallest(limit, requested, ctx.available) if requested else None
+        if requested is None:
+            reasons.append(_("Give the amount requested."))
+        return Assessment(
+            eligible=not reasons,
+            max_award=max_award,
+            reasons=reasons,
+            figures={
+                "members": len(members),
+                "youngest_age": min(ages) if ages else None,
+                "oldest_age": max(ages) if ages else None,
+            },
+        )

@@ -1,0 +1,86 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .models import Organization
+from .selectors import organizations_visible_to
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharField()})
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token; DELETE revokes the token sent."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    def get_authenticators(self):
+        # Only DELETE needs to know who is calling, and only by the token it revokes.
+        if self.request is not None and self.request.method == "DELETE":
+            return [TokenAuthentication()]
+        return []
+
+    def get_authenticate_header(self, request):
+        return "Token"
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponse})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(_("Unable to sign in with those credentials."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not isinstance(request.auth, Token):
+            raise AuthenticationFailed(_("Send the token to revoke in the Authorization header."))
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    products = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "legal_name", "short_name", "country", "fairtrade_id", "certification_status",
+            "certification_expiry", "grade", "products", "members_women", "members_men",
+            "members_youth", "national_coordinator", "preferred_language", "contact_emails",
+        ]
+
+
+class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          viewsets.GenericViewSet):
+    """The organisations the caller may see: an OPP's staff see their own only."""
+
+    serializer_class = OrganizationSerializer
+    filterset_fields = ["country", "grade"]
+
+    def get_queryset(self):
+        return organizations_visible_to(self.request.user).prefetch_related("products")

@@ -1,0 +1,112 @@
+"""Demo data: the four funds with capital and parameters, two OPPs and one user per role.
+
+Idempotent: a second run finds everything in place and changes nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from funds.ledger import fund_capital_add
+from funds.models import Fund, FundParameters, TransactionKind
+from organizations.choices import CertificationStatus, Country, Grade, Language, Role
+from organizations.models import Organization, ProductCode, StaffRole, User
+
+DEMO_CAPITAL = {
+    "certification-subsidy": Decimal("150000.00"),
+    "youth-revolving": Decimal("100000.00"),
+    "climate-eventuality": Decimal("200000.00"),
+    "catastrophic-events": Decimal("300000.00"),
+}
+PARAMETERS_FROM = datetime.date(2026, 1, 1)
+
+ORGANIZATIONS = {
+    "opp-a": dict(
+        fairtrade_id="FLO-10001",
+        legal_name="Cooperativa Cafetalera Ecológica La Esperanza Limitada",
+        short_name="COCAFELOL",
+        country=Country.HN,
+        grade=Grade.FIRST,
+        preferred_language=Language.ES,
+        products=["coffee"],
+        members_women=212, members_men=398, members_youth=140,
+        national_coordinator="CHCJ Honduras",
+        contact_emails=["gerencia@cocafelol.example"],
+    ),
+    "opp-b": dict(
+        fairtrade_id="FLO-20002",
+        legal_name="Cooperativa Central dos Produtores Familiares do Sul de Minas",
+        short_name="COOPSUL",
+        country=Country.BR,
+        grade=Grade.SECOND,
+        preferred_language=Language.PT,
+        products=["coffee", "honey"],
+        members_women=14, members_men=22, members_youth=6,
+        national_coordinator="BRFT Brasil",
+        contact_emails=["diretoria@coopsul.example"],
+    ),
+}
+
+STAFF = {
+    "admin": [(Role.ADMINISTRATOR, None)],
+    "secretariat": [(Role.SECRETARIAT, None)],
+    "committee1": [(Role.COMMITTEE_MEMBER, code) for code in DEMO_CAPITAL],
+    "committee2": [(Role.COMMITTEE_MEMBER, code) for code in DEMO_CAPITAL],
+    "committee3": [(Role.COMMITTEE_CHAIR, code) for code in DEMO_CAPITAL],
+    "finance": [(Role.FINANCE, None)],
+    "auditor": [(Role.AUDITOR, None)],
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo funds, organisations and users (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", required=True, help="Password for every demo user.")
+
+    @transaction.atomic
+    def handle(self, *args, password, **options):
+        funds = {fund.code: fund for fund in Fund.objects.all()}
+        for code, capital in DEMO_CAPITAL.items():
+            fund = funds[code]
+            FundParameters.objects.get_or_create(
+                fund=fund, valid_from=PARAMETERS_FROM,
+                defaults={"values": fund.rules.default_parameters(),
+                          "note": "Defaults of DOMAIN.md"},
+            )
+            if not fund.ledger_transactions.filter(kind=TransactionKind.CAPITAL).exists():
+                fund_capital_add(fund=fund, amount=capital, memo="Initial capital",
+                                 booked_on=PARAMETERS_FROM)
+
+        for username, spec in ORGANIZATIONS.items():
+            spec = dict(spec)
+            products = spec.pop("products")
+            organization, created = Organization.objects.get_or_create(
+                fairtrade_id=spec.pop("fairtrade_id"), defaults=spec
+            )
+            if created:
+                organization.products.set(ProductCode.objects.filter(code__in=products))
+                organization.certification_status = CertificationStatus.CERTIFIED
+                organization.certification_expiry = datetime.date(2028, 6, 30)
+                organization.save()
+            self._user(username, password, organization=organization,
+                       language=organization.preferred_language)
+
+        for username, roles in STAFF.items():
+            user = self._user(username, password, is_staff=username == "admin",
+                              is_superuser=username == "admin")
+            for role, code in roles:
+                fund = funds[code] if code else None
+                if not StaffRole.objects.active().filter(user=user, role=role, fund=fund).exists():
+                    StaffRole.objects.create(user=user, role=role, fund=fund)
+        self.stdout.write(self.style.SUCCESS("Demo data in place."))
+
+    def _user(self, username, password, **fields):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, email=f"{username}@fondos.example", **fields)
+            user.set_password(password)
+            user.save()
+        return user

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import FUND_SCOPED_ROLES, CertificationStatus, Country, Grade, Language, Product, Role
+
+
+class ProductCode(models.Model):
+    """One of CLAC's product codes; a table so that organisations can be filtered by product anywhere."""
+
+    code = models.CharField(_("code"), max_length=20, choices=Product.choices, primary_key=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+
+    def __str__(self):
+        return str(Product(self.code).label)
+
+
+class Organization(models.Model):
+    """A small producer organisation (OPP) that applies to CLAC's funds."""
+
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True)
+    fairtrade_id = models.CharField(_("Fairtrade ID"), max_length=32, unique=True)
+    certification_status = models.CharField(
+        _("certification status"),
+        max_length=20,
+        choices=CertificationStatus.choices,
+        default=CertificationStatus.CERTIFIED,
+    )
+    certification_expiry = models.DateField(_("certification expiry"), null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices, default=Grade.FIRST)
+    products = models.ManyToManyField(ProductCode, verbose_name=_("products"), blank=True)
+    members_women = models.PositiveIntegerField(_("women members"), default=0)
+    members_men = models.PositiveIntegerField(_("men members"), default=0)
+    members_youth = models.PositiveIntegerField(
+        _("youth members"), default=0, help_text=_("Members aged 18 to 35, of any gender.")
+    )
+    national_coordinator = models.CharField(
+        _("national coordinator"), max_length=255, blank=True,
+        help_text=_("The national coordinator (CN) that the organisation belongs to."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.ES,
+        help_text=_("Letters and e-mails to the organisation are written in this language."),
+    )
+    contact_emails = models.JSONField(
+        _("contact e-mails"), default=list, blank=True,
+        help_text=_("Addresses that receive decision letters and notices."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def is_first_grade(self) -> bool:
+        return self.grade == Grade.FIRST
+
+
+class User(AbstractUser):
+    """A person who signs in: OPP staff (tied to one organisation) or CLAC staff (with staff roles)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), related_name="members",
+        on_delete=models.PROTECT, null=True, blank=True,
+        help_text=_("Set for OPP staff only: the organisation whose data they see."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ES
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_opp_staff(self) -> bool:
+        return self.organization_id is not None
+
+
+class StaffRoleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class StaffRole(models.Model):
+    """A CLAC staff role held by a person; committee roles are held per fund.
+
+    A role is never deleted: removing it stamps ``revoked_at``/``revoked_by`` so that who granted what,
+    and when, stays on record.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), related_name="staff_roles",
+        on_delete=models.CASCADE,
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    fund = models.ForeignKey(
+        "funds.Fund", verbose_name=_("fund"), related_name="staff_roles", on_delete=models.PROTECT,
+        null=True, blank=True, help_text=_("Committee roles only: the fund whose committee it is."),
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), related_name="+",
+        on_delete=models.PROTECT, null=True, blank=True,
+    )
+    revoked_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("removed by"), related_name="+",
+        on_delete=models.PROTECT, null=True, blank=True,
+    )
+
+    objects = StaffRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.CheckConstraint(
+                name="committee_roles_have_a_fund",
+                condition=(
+                    Q(role__in=sorted(FUND_SCOPED_ROLES), fund__isnull=False)
+                    | (~Q(role__in=sorted(FUND_SCOPED_ROLES)) & Q(fund__isnull=True))
+                ),
+            ),
+            models.UniqueConstraint(
+                name="one_active_grant_per_role",
+                fields=["user", "role", "fund"],
+                condition=Q(revoked_at__isnull=True),
+            ),
+            models.UniqueConstraint(
+                name="one_chair_per_fund",
+                fields=["fund"],
+                condition=Q(role=Role.COMMITTEE_CHAIR, revoked_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        if self.fund_id:
+            return f"{self.user} · {self.get_role_display()} · {self.fund}"
+        return f"{self.user} · {self.get_role_display()}"

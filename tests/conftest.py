@@ -1,0 +1,34 @@
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+WITH_BROKER = bool(os.environ.get("REDIS_URL"))
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of bin/test)")
+    skip_broker = pytest.mark.skip(reason="needs Redis and a Celery worker (PostgreSQL pass)")
+    for item in items:
+        if "postgres" in item.keywords and not ON_POSTGRES:
+            item.add_marker(skip_pg)
+        if "broker" in item.keywords and not WITH_BROKER:
+            item.add_marker(skip_broker)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """An API client signed in as the given user (session authentication, like the web pages)."""
+
+    def login(user):
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return login
