@@ -25,7 +25,9 @@ def actors_for(user, application) -> frozenset[str]:
 
 
 def may_run(user, application, transition: str) -> bool:
-    return bool(TRANSITIONS[transition].actors & actors_for(user, application))
+    """Whether ``user`` may run ``transition`` on ``application`` in its current state."""
+    spec = TRANSITIONS[transition]
+    return bool(spec.actors_in(application.status) & actors_for(user, application))
 
 
 def visible_applications_filter(user) -> Q:

@@ -53,9 +53,19 @@ class TransitionSpec:
     label: str
     applicant_label: str
     needs_reason: bool = False
+    # Where who may act depends on the state the application is in (a rejection at screening is the
+    # secretariat's, in committee the chair's).
+    actors_by_source: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def actors_in(self, state: str) -> frozenset[str]:
+        return dict(self.actors_by_source).get(state, self.actors)
 
 
 def _spec(name, sources, target, actors, label, applicant_label=None, needs_reason=False):
+    by_source = ()
+    if isinstance(actors, dict):
+        by_source = tuple((source, frozenset(who)) for source, who in actors.items())
+        actors = {actor for who in actors.values() for actor in who}
     return TransitionSpec(
         name=name,
         sources=tuple(sources),
@@ -64,6 +74,7 @@ def _spec(name, sources, target, actors, label, applicant_label=None, needs_reas
         label=label,
         applicant_label=applicant_label or label,
         needs_reason=needs_reason,
+        actors_by_source=by_source,
     )
 
 
@@ -99,7 +110,8 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         ),
         _spec("approve", [S.COMMITTEE_REVIEW], S.APPROVED, [A.CHAIR], _("Approve"), _("Approved")),
         _spec(
-            "reject", [S.SCREENING, S.COMMITTEE_REVIEW], S.REJECTED, [A.SECRETARIAT, A.CHAIR],
+            "reject", [S.SCREENING, S.COMMITTEE_REVIEW], S.REJECTED,
+            {S.SCREENING: [A.SECRETARIAT], S.COMMITTEE_REVIEW: [A.CHAIR]},
             _("Reject"), _("Rejected"), needs_reason=True,
         ),
         _spec(
@@ -122,6 +134,3 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         ),
     )
 }
-
-# Which side of the table an actor stands on decides which label a person sees.
-APPLICANT_ACTORS = frozenset({A.APPLICANT})

@@ -47,22 +47,8 @@ HARVEST = "harvest"
 FREQUENCIES = (*MONTHS_PER_PERIOD, HARVEST)
 
 # ISO 4217 exponents of the currencies of CLAC's countries, plus EUR. Unknown codes get 2.
-CURRENCY_EXPONENTS = {
-    **dict.fromkeys(("ARS", "BOB", "BRL", "BZD", "COP", "CRC", "CUP", "DOP", "EUR", "GTQ"), 2),
-    **dict.fromkeys(("GYD", "HNL", "HTG", "JMD", "MXN", "NIO", "PAB", "PEN", "SRD", "TTD"), 2),
-    **dict.fromkeys(("USD", "UYU", "VES", "XCD"), 2),
-    **dict.fromkeys(("CLP", "PYG", "UYI"), 0),
-    **dict.fromkeys(("CLF", "UYW"), 4),
-}
-DEFAULT_EXPONENT = 2
 # The annuity factor is irrational in general; 50 digits keep its error far below a minor unit.
 WORKING_PRECISION = 50
-
-
-def minor_unit(currency: str) -> Decimal:
-    """The smallest amount of `currency`: Decimal("0.01") for USD, Decimal("1") for PYG."""
-    exponent = CURRENCY_EXPONENTS.get(currency.upper(), DEFAULT_EXPONENT)
-    return Decimal(1).scaleb(-exponent)
 
 
 def add_months(start: date, months: int) -> date:

@@ -9,14 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-# ISO 4217 exponents that are not 2, for the currencies CLAC's organisations are paid in.
-_EXPONENTS = {"PYG": 0, "CLP": 0, "JPY": 0, "KRW": 0, "XAF": 0, "XOF": 0, "BHD": 3, "KWD": 3}
-DEFAULT_CURRENCY = "USD"
+# ISO 4217 minor-unit exponents of the currencies CLAC's organisations are paid in (2 when unlisted).
+CURRENCY_EXPONENTS = {
+    **dict.fromkeys(("ARS", "BOB", "BRL", "BZD", "COP", "CRC", "CUP", "DOP", "EUR", "GTQ"), 2),
+    **dict.fromkeys(("GYD", "HNL", "HTG", "JMD", "MXN", "NIO", "PAB", "PEN", "SRD", "TTD"), 2),
+    **dict.fromkeys(("USD", "UYU", "VES", "XCD"), 2),
+    **dict.fromkeys(("CLP", "PYG", "UYI"), 0),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+DEFAULT_EXPONENT = 2
 
 
 def minor_unit(currency: str) -> Decimal:
-    """The currency's smallest unit: Decimal("0.01") for USD, Decimal("1") for PYG."""
-    return Decimal(1).scaleb(-_EXPONENTS.get(currency.upper(), 2))
+    """The smallest amount of ``currency``: Decimal("0.01") for USD, Decimal("1") for PYG."""
+    return Decimal(1).scaleb(-CURRENCY_EXPONENTS.get(currency.upper(), DEFAULT_EXPONENT))
 
 
 def quantize(amount: Decimal, unit: Decimal) -> Decimal:

@@ -18,8 +18,8 @@ from disbursements.amortization import (
     add_months,
     build_schedule,
     days_30e_360,
-    minor_unit,
 )
+from funds.money import minor_unit
 
 CENT = Decimal("0.01")
 SHARED_DIR = Path(

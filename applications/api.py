@@ -1,0 +1,238 @@
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from organizations.access import access_for
+from organizations.models import Organization
+
+from . import services
+from .errors import Invalid, NotPermitted
+from .models import Application, Document, InformationRequest, Review
+from .reviews import review_submit
+from .selectors import applications_visible_to
+from .serializers import (
+    AnswerSerializer,
+    ApplicationCreateSerializer,
+    ApplicationDetailSerializer,
+    ApplicationListSerializer,
+    ApproveSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    ReasonSerializer,
+    RequestInformationSerializer,
+    ReviewInputSerializer,
+    ReviewSerializer,
+    TransitionSerializer,
+)
+from .workflow import Status
+
+
+class ApplicationFilter(filters.FilterSet):
+    fund = filters.CharFilter(field_name="fund__code")
+    status = filters.ChoiceFilter(choices=Status.choices)
+    organization = filters.NumberFilter(field_name="organization_id")
+
+    class Meta:
+        model = Application
+        fields = ["fund", "status", "organization"]
+
+
+def _fund_fields(data) -> dict:
+    return {key: value for key, value in data.items() if key not in ("fund", "organization")}
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Applications the caller may see; anything else is 404.
+
+    Create a draft with ``{"fund": "<code>", "organization": <id>, ...fund fields}``; edit it with
+    PATCH while it is a draft or awaiting information; move it with the transition endpoints.
+    """
+
+    filterset_class = ApplicationFilter
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        queryset = applications_visible_to(self.request.user).select_related("fund", "organization")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("information_requests", queryset=InformationRequest.objects.order_by("-id"))
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ApplicationListSerializer
+        if self.action == "create":
+            return ApplicationCreateSerializer
+        return ApplicationDetailSerializer
+
+    def _detail(self, application, status_code=status.HTTP_200_OK):
+        application = self.get_queryset().get(pk=application.pk)
+        return Response(ApplicationDetailSerializer(application, context=self.get_serializer_context()).data,
+                        status=status_code)
+
+    @extend_schema(request=ApplicationCreateSerializer, responses={201: ApplicationDetailSerializer})
+    def create(self, request):
+        serializer = ApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = Organization.objects.filter(pk=serializer.validated_data["organization"]).first()
+        access = access_for(request.user)
+        if organization is None or (access.organization_id not in (None, organization.pk)):
+            return Response({"organization": [_("No such organisation.")]}, status=400)
+        application = services.application_create(
+            fund=serializer.validated_data["fund"], organization=organization, by=request.user,
+            fields=_fund_fields(request.data),
+        )
+        return self._detail(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=dict, responses=ApplicationDetailSerializer)
+    def partial_update(self, request, pk=None):
+        application = self.get_object()
+        fields = _fund_fields(request.data)
+        for fixed in ("fund", "organization"):
+            if fixed in request.data and str(request.data[fixed]) != str(
+                application.fund.code if fixed == "fund" else application.organization_id
+            ):
+                raise Invalid({fixed: [_("This cannot be changed; start a new application.")]})
+        application = services.application_update(application_id=application.pk, by=request.user,
+                                                  fields=fields)
+        return self._detail(application)
+
+    # ---------------------------------------------------------------- transitions
+
+    def _transition(self, service, serializer_class=None, **extra):
+        application = self.get_object()
+        kwargs = dict(extra)
+        if serializer_class is not None:
+            serializer = serializer_class(data=self.request.data)
+            serializer.is_valid(raise_exception=True)
+            kwargs.update(serializer.validated_data)
+        updated = service(application_id=application.pk, by=self.request.user, **kwargs)
+        return self._detail(updated)
+
+    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(services.application_submit)
+
+    @extend_schema(request=ReasonSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._transition(services.application_withdraw, ReasonSerializer)
+
+    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start_screening(self, request, pk=None):
+        return self._transition(services.application_start_screening)
+
+    @extend_schema(request=RequestInformationSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def request_information(self, request, pk=None):
+        return self._transition(services.application_request_information, RequestInformationSerializer)
+
+    @extend_schema(request=AnswerSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def answer_information_request(self, request, pk=None):
+        return self._transition(services.application_answer_information_request, AnswerSerializer)
+
+    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def send_to_committee(self, request, pk=None):
+        return self._transition(services.application_send_to_committee)
+
+    @extend_schema(request=ApproveSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        serializer = ApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        decision = {name: data.pop(name) for name in ("amount", "reason", "conditions") if name in data}
+        application = self.get_object()
+        updated = services.application_approve(application_id=application.pk, by=request.user,
+                                               terms=data, **decision)
+        return self._detail(updated)
+
+    @extend_schema(request=ReasonSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._transition(services.application_reject, ReasonSerializer)
+
+    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept_conditions(self, request, pk=None):
+        return self._transition(services.application_accept_conditions)
+
+    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start_reporting(self, request, pk=None):
+        return self._transition(services.application_start_reporting)
+
+    @extend_schema(request=ReasonSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(services.application_close, ReasonSerializer)
+
+    # ---------------------------------------------------------------- related
+
+    @extend_schema(responses=TransitionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        application = self.get_object()
+        logs = application.transitions.select_related("by").order_by("at", "id")
+        return Response(TransitionSerializer(logs, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer})
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request, pk=None):
+        application = self.get_object()
+        if request.method == "GET":
+            documents = application.documents.order_by("kind", "-uploaded_at")
+            return Response(DocumentSerializer(documents, many=True).data)
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.document_upload(
+            application_id=application.pk, by=request.user,
+            kind=serializer.validated_data["kind"], upload=serializer.validated_data["file"],
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/file")
+    def document_file(self, request, pk=None, document_id=None):
+        application = self.get_object()
+        document = get_object_or_404(Document, pk=document_id, application=application)
+        response = FileResponse(document.file.open("rb"), as_attachment=True,
+                                filename=document.original_name, content_type=document.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+    @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def reviews(self, request, pk=None):
+        application = self.get_object()
+        access = access_for(request.user)
+        if not (access.sits_on(application.fund_id) or access.sees_everything):
+            if access.organization_id == application.organization_id:
+                raise NotPermitted(_("The committee's reviews are not shown to applicants."))
+            raise NotFound()
+        if request.method == "GET":
+            reviews = Review.objects.filter(application=application).select_related("reviewer")
+            return Response(ReviewSerializer(reviews, many=True).data)
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = review_submit(application_id=application.pk, by=request.user, **serializer.validated_data)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+

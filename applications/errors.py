@@ -1,0 +1,31 @@
+"""Why a transition or an edit is refused, mapped by the API to 403, 409 and 400."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Refused(Exception):
+    """Base: the action changed nothing."""
+
+    default_message = _("This action is not possible.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class NotPermitted(Refused):
+    default_message = _("You may not do this.")
+
+
+class WrongState(Refused):
+    default_message = _("The application's state does not allow this.")
+
+
+class Invalid(Refused):
+    """Bad or incomplete input: ``errors`` maps each field (or ``non_field_errors``) to reasons."""
+
+    default_message = _("The application cannot go further yet.")
+
+    def __init__(self, errors: dict[str, list]):
+        self.errors = {key: [str(reason) for reason in reasons] for key, reasons in errors.items()}
+        super().__init__()
