@@ -93,7 +93,7 @@ class CertificationSubsidyRules(FundRules):
 
         remaining_budget = self.remaining_annual_budget(ctx)
         candidates = [
-            (invoice * coverage / Decimal(100)).rounded(),
+            (invoice * (coverage / Decimal(100))).rounded(),
             Money(ctx.parameters.cap_per_application, ctx.currency),
             remaining_budget,
             ctx.available,
