@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("funds.urls")),
     path("", include("organizations.urls")),
     path("", include("applications.urls")),
+    path("", include("letters.urls")),
 ]
 
 urlpatterns = [
@@ -17,5 +18,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("accounts/", include("organizations.web_urls")),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,65 @@
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from applications.errors import WrongState
+from applications.selectors import applications_visible_to
+
+from . import services
+from .selectors import letters_visible_to
+from .serializers import LetterSerializer, ReissueSerializer
+
+
+class ApplicationLettersView(generics.ListAPIView):
+    """The decision letters of one application, oldest first; another organisation's is 404."""
+
+    serializer_class = LetterSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        application = get_object_or_404(applications_visible_to(self.request.user),
+                                         pk=self.kwargs["application_id"])
+        return letters_visible_to(self.request.user).filter(application=application)
+
+
+class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Decision letters the caller may see: those of the applications they may see."""
+
+    serializer_class = LetterSerializer
+
+    def get_queryset(self):
+        return letters_visible_to(self.request.user)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        letter = self.get_object()
+        if not letter.is_issued:
+            raise WrongState(letter.get_status_display())
+        response = FileResponse(letter.file.open("rb"), as_attachment=True,
+                                filename=f"{letter.reference}.pdf", content_type="application/pdf")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["ETag"] = f'"{letter.sha256}"'
+        return response
+
+    @extend_schema(request=ReissueSerializer, responses={201: LetterSerializer})
+    @action(detail=True, methods=["post"])
+    def reissue(self, request, pk=None):
+        """Staff: replace this letter with a corrected one, rendered from the application as it is now."""
+        letter = self.get_object()
+        given = ReissueSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        new = services.letter_reissue(letter_id=letter.pk, by=request.user,
+                                      reason=given.validated_data["reason"])
+        new = self.get_queryset().get(pk=new.pk)
+        return Response(self.get_serializer(new).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=LetterSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Staff: prepare a failed letter again."""
+        letter = services.letter_retry(letter_id=self.get_object().pk, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=letter.pk)).data)

@@ -1,0 +1,181 @@
+"""A decision letter from its application: the HTML in the organisation's language, then the PDF.
+
+Dates and amounts are written the way each language writes them (Babel); the template is
+``letters/templates/letters/decision_letter.html`` and its stylesheet and logo are the only files
+it may load (``letters.assets``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_percent
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
+
+from disbursements.amortization import (
+    HARVEST,
+    MONTHS_PER_PERIOD,
+    Schedule,
+    ScheduleTerms,
+    add_months,
+    build_schedule,
+)
+from funds.money import minor_unit, quantize
+
+from .assets import LetterAssetFetcher, base_url
+from .models import Decision, Letter
+
+TEMPLATE = "letters/decision_letter.html"
+BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "fr": "fr", "en": "en"}
+
+FUND_NAMES = {
+    "certification-subsidy": _("Fairtrade certification subsidy fund"),
+    "youth-revolving": _("Youth revolving fund for Fair Trade"),
+    "climate-eventuality": _("Climate eventuality fund"),
+    "catastrophic-events": _("Catastrophic events fund"),
+}
+FREQUENCIES = {
+    "monthly": _("monthly"),
+    "quarterly": _("quarterly"),
+    "half_yearly": _("half-yearly"),
+    HARVEST: _("at the harvest dates"),
+}
+METHODS = {
+    "declining_balance": _("equal instalments on the declining balance"),
+    "flat": _("flat interest on the amount lent"),
+    "equal_principal": _("equal principal plus interest on the balance"),
+}
+
+
+def loan_schedule(application, disbursed_on: datetime.date) -> Schedule:
+    """The repayment schedule of an approved loan, as if disbursed on ``disbursed_on``."""
+    terms = application.decision_terms
+    frequency = terms["repayment_frequency"]
+    grace_months = int(terms.get("grace_months") or 0)
+    harvest_dates: tuple[datetime.date, ...] = ()
+    if frequency == HARVEST:
+        harvest_dates = tuple(datetime.date.fromisoformat(day) for day in terms["harvest_dates"])
+        instalments = len(harvest_dates)
+        grace_ends = add_months(disbursed_on, grace_months)
+        grace = min(sum(1 for day in harvest_dates if day <= grace_ends), instalments - 1)
+    else:
+        months = MONTHS_PER_PERIOD[frequency]
+        instalments = int(terms["term_months"]) // months
+        grace = grace_months // months
+    unit = minor_unit(application.currency)
+    return build_schedule(ScheduleTerms(
+        principal=quantize(application.approved_amount, unit),
+        annual_rate_percent=Decimal(str(terms["annual_interest_rate"])),
+        instalments=instalments,
+        frequency=frequency,
+        method=terms.get("schedule_method") or "declining_balance",
+        grace_on_principal=grace,
+        disbursed_on=disbursed_on,
+        minor_unit=unit,
+        harvest_dates=harvest_dates,
+    ))
+
+
+class Formatter:
+    """Amounts, dates and rates as one language writes them."""
+
+    def __init__(self, language: str, currency: str):
+        self.locale = BABEL_LOCALES[language]
+        self.currency = currency
+
+    def money(self, amount: Decimal) -> str:
+        return format_currency(amount, self.currency, locale=self.locale)
+
+    def date(self, day: datetime.date, style: str = "long") -> str:
+        return format_date(day, format=style, locale=self.locale)
+
+    def percent(self, percent: Decimal) -> str:
+        return format_percent(percent / 100, format="#,##0.##%", locale=self.locale)
+
+
+def letter_context(letter: Letter) -> dict:
+    application = letter.application
+    organization = application.organization
+    fmt = Formatter(letter.language, application.currency)
+    decided_on = timezone.localdate(letter.decision_log.at)
+    approved = letter.decision == Decision.APPROVED
+    context = {
+        "letter": letter,
+        "language": letter.language,
+        "reference": letter.reference,
+        "application_reference": application.reference,
+        "issued_on": fmt.date(timezone.localdate(letter.created_at)),
+        "decided_on": fmt.date(decided_on),
+        "organization": organization,
+        "country": organization.get_country_display(),
+        "fund_name": FUND_NAMES.get(application.fund.code, application.fund.name),
+        "approved": approved,
+        "by_committee": letter.decision_log.from_state == "committee_review",
+        "signatory": _signatory(letter.decision_log.by),
+        "reason": application.decision_reason,
+        "conditions": application.conditions,
+        "replaces": None,
+    }
+    if letter.supersedes_id:
+        previous = letter.supersedes
+        context["replaces"] = {
+            "reference": previous.reference,
+            "issued_on": fmt.date(timezone.localdate(previous.created_at)),
+            "reason": letter.reissue_reason,
+        }
+    if approved:
+        context["amount"] = fmt.money(application.approved_amount)
+        if application.fund.kind == "loan" and application.decision_terms:
+            context["loan"] = _loan_context(application, decided_on, fmt)
+    return context
+
+
+def _loan_context(application, disbursed_on: datetime.date, fmt: Formatter) -> dict:
+    terms = application.decision_terms
+    schedule = loan_schedule(application, disbursed_on)
+    return {
+        "rate": fmt.percent(Decimal(str(terms["annual_interest_rate"]))),
+        "term_months": terms["term_months"],
+        "grace_months": terms.get("grace_months") or 0,
+        "frequency": FREQUENCIES.get(terms["repayment_frequency"], terms["repayment_frequency"]),
+        "method": METHODS.get(terms.get("schedule_method"), terms.get("schedule_method")),
+        "assumed_disbursement": fmt.date(disbursed_on),
+        "rows": [
+            {
+                "n": row.n,
+                "due": fmt.date(row.due_date, "medium"),
+                "principal": fmt.money(row.principal),
+                "interest": fmt.money(row.interest),
+                "total": fmt.money(row.total),
+                "balance": fmt.money(row.balance),
+            }
+            for row in schedule
+        ],
+        "total_principal": fmt.money(schedule.total_principal),
+        "total_interest": fmt.money(schedule.total_interest),
+        "total": fmt.money(schedule.total),
+    }
+
+
+def _signatory(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def letter_html(letter: Letter) -> str:
+    with translation.override(letter.language):
+        return render_to_string(TEMPLATE, letter_context(letter))
+
+
+def html_to_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=base_url(), url_fetcher=LetterAssetFetcher()).write_pdf()
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    return html_to_pdf(letter_html(letter))

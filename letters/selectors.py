@@ -1,0 +1,10 @@
+from applications.selectors import applications_visible_to
+
+from .models import Letter
+
+
+def letters_visible_to(user):
+    """The letters of the applications ``user`` may see, ready to serialise without more queries."""
+    return Letter.objects.filter(application__in=applications_visible_to(user)).select_related(
+        "application__fund", "superseded_by",
+    )

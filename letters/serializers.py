@@ -1,0 +1,51 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from organizations.access import access_for
+
+from .models import Letter
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    """A decision letter. Why a rendering failed (``error``, ``attempts``) is shown to CLAC staff only."""
+
+    reference = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+    superseded_by = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Letter
+        fields = [
+            "id", "reference", "application", "sequence", "decision", "language", "status",
+            "status_display", "sha256", "size", "created_at", "rendered_at", "emailed_at",
+            "supersedes", "superseded_by", "reissue_reason", "pdf", "attempts", "error",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_superseded_by(self, letter) -> int | None:
+        newer = getattr(letter, "superseded_by", None)
+        return newer.pk if newer is not None else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_pdf(self, letter) -> str | None:
+        if not letter.is_issued:
+            return None
+        request = self.context.get("request")
+        path = reverse("letter-pdf", kwargs={"pk": letter.pk})
+        return request.build_absolute_uri(path) if request else path
+
+    def to_representation(self, letter):
+        data = super().to_representation(letter)
+        request = self.context.get("request")
+        if request is None or not access_for(request.user).is_clac_staff:
+            data.pop("attempts")
+            data.pop("error")
+        return data
+
+
+class ReissueSerializer(serializers.Serializer):
+    reason = serializers.CharField()
