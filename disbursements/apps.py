@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DisbursementsConfig(AppConfig):
     name = "disbursements"
     verbose_name = _("Disbursements and loans")
+
+    def ready(self):
+        from applications.events import on_transition
+
+        from .services import on_application_transition
+
+        on_transition(on_application_transition)
