@@ -1,11 +1,26 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import finance_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organization/", views.organization_profile, name="organization"),
+    path("apply/<slug:fund_code>/", views.apply, name="apply"),
+    path("applications/", views.application_list, name="applications"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/step/<slug:step>/", views.edit_step, name="application-step"),
+    path("applications/<int:pk>/documents/", views.documents, name="application-documents"),
+    path("applications/<int:pk>/documents/<int:document_id>/", views.document_file,
+         name="application-document"),
+    path("applications/<int:pk>/submit/", views.submit_review, name="application-submit"),
+    path("applications/<int:pk>/do/<slug:name>/", views.application_action, name="application-action"),
+    path("applications/<int:pk>/review/", views.committee_review, name="application-review"),
+    path("committee/", staff_views.committee_queue, name="committee"),
+    path("secretariat/", staff_views.screening_queue, name="secretariat"),
+    path("finance/", finance_views.finance_desk, name="finance"),
+    path("finance/funds/<slug:code>/", finance_views.fund_ledger, name="fund-ledger"),
 ]

@@ -1,15 +1,532 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The OPP portal and the application file that every role opens.
 
+Views read through the applications' selectors and change things only through their services; what a
+page offers comes from the same permission functions as the API (``may_run``,
+``available_transitions``, ``applications_visible_to``, ``access_for``), so a page never shows a
+button the API would refuse, and another organisation's application is "not found".
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from applications import services
+from applications.errors import Invalid, NotPermitted, WrongState
+from applications.models import Application, Document, Review
+from applications.permissions import actors_for
+from applications.reviews import quorum_status
+from applications.selectors import applications_visible_to
+from applications.serializers import available_transitions
+from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from funds.models import Fund
 from organizations.access import access_for
+
+from . import fundforms, integrations
+
+OPEN_STATES = (Status.SUBMITTED, Status.SCREENING, Status.INFORMATION_REQUESTED, Status.COMMITTEE_REVIEW)
+
+
+def _visible(request, pk) -> Application:
+    """The application if the person may see it; "not found" otherwise, exactly as the API."""
+    return get_object_or_404(
+        applications_visible_to(request.user).select_related("fund", "organization"), pk=pk
+    )
+
+
+def _applicant_only(request, application: Application) -> None:
+    if Actor.APPLICANT not in actors_for(request.user, application):
+        raise PermissionDenied
+
+
+def days_left(application: Application) -> int | None:
+    if application.decision_due is None or application.status not in OPEN_STATES:
+        return None
+    return (application.decision_due - timezone.localdate()).days
+
+
+def may_see_reviews(access, application) -> bool:
+    """The committee's reviews, as ``GET /applications/{id}/reviews/`` shows them."""
+    return access.sits_on(application.fund_id) or access.sees_everything
+
+
+# --------------------------------------------------------------------------- home and profile
 
 
 @login_required
 def home(request):
     access = access_for(request.user)
+    organization = request.user.organization
+    applications = []
+    if access.is_opp_staff:
+        applications = list(
+            applications_visible_to(request.user).filter(organization_id=access.organization_id)
+            .select_related("fund", "organization")[:50]
+        )
+        for application in applications:
+            application.days_left = days_left(application)
     return render(request, "portal/home.html", {
         "access": access,
-        "organization": request.user.organization,
+        "organization": organization,
         "funds": Fund.objects.all(),
+        "applications": applications,
     })
+
+
+@login_required
+def organization_profile(request):
+    organization = request.user.organization
+    if organization is None:
+        raise Http404
+    return render(request, "portal/organization.html", {
+        "organization": organization,
+        "products": organization.products.all(),
+    })
+
+
+# --------------------------------------------------------------------------- the step-by-step form
+
+
+@login_required
+def apply(request, fund_code):
+    """The first step of a new application; the draft is created by the first "save"."""
+    fund = get_object_or_404(Fund, code=fund_code)
+    access = access_for(request.user)
+    if not access.is_opp_staff:
+        raise PermissionDenied
+    steps = fundforms.steps_for(fund)
+    slug, title, names = steps[0]
+    errors: dict = {}
+    data: dict = {}
+    if request.method == "POST":
+        data = fundforms.read(fund, names, request.POST)
+        errors = fundforms.check(fund, data, partial=True)
+        if not errors:
+            try:
+                application = services.application_create(
+                    fund=fund, organization=request.user.organization, by=request.user, fields=data
+                )
+            except Invalid as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect(_after_step(application, steps, 0, request.POST))
+    return _render_step(request, fund=fund, application=None, steps=steps, index=0, data=data,
+                        errors=errors, status=400 if errors else 200)
+
+
+@login_required
+def edit_step(request, pk, step):
+    application = _visible(request, pk)
+    _applicant_only(request, application)
+    if application.status not in services.EDITABLE_STATES:
+        messages.info(request, _("This application can no longer be changed."))
+        return redirect("application", pk=pk)
+    fund = application.fund
+    steps = fundforms.steps_for(fund)
+    slugs = [slug for slug, _title, _names in steps]
+    if step not in slugs:
+        raise Http404
+    index = slugs.index(step)
+    names = steps[index][2]
+    data = application.data
+    errors: dict = {}
+    if request.method == "POST":
+        posted = fundforms.read(fund, names, request.POST)
+        errors = fundforms.check(fund, posted, partial=True)
+        if not errors:
+            try:
+                services.application_update(application_id=pk, by=request.user, fields=posted)
+            except Invalid as exc:
+                errors = exc.errors
+            except NotPermitted as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except WrongState as exc:
+                messages.error(request, str(exc))
+                return redirect("application", pk=pk)
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect(_after_step(application, steps, index, request.POST))
+        data = {**application.data, **posted}
+    return _render_step(request, fund=fund, application=application, steps=steps, index=index,
+                        data=data, errors=errors, status=400 if errors else 200)
+
+
+def _after_step(application, steps, index, post) -> str:
+    if post.get("go") == "stay":
+        return reverse("application-step", args=[application.pk, steps[index][0]])
+    if post.get("go") == "back" and index > 0:
+        return reverse("application-step", args=[application.pk, steps[index - 1][0]])
+    if index + 1 < len(steps):
+        return reverse("application-step", args=[application.pk, steps[index + 1][0]])
+    return reverse("application-documents", args=[application.pk])
+
+
+def _render_step(request, *, fund, application, steps, index, data, errors, status):
+    slug, title, names = steps[index]
+    return render(request, "portal/apply_step.html", {
+        "fund": fund,
+        "application": application,
+        "steps": steps,
+        "step_slug": slug,
+        "step_title": title,
+        "step_number": index + 1,
+        "step_count": len(steps) + 2,
+        "items": fundforms.build(fund, names, data, errors),
+        "non_field_errors": fundforms._messages(errors.get("non_field_errors")) if errors else [],
+        "has_errors": bool(errors),
+    }, status=status)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@login_required
+def documents(request, pk):
+    application = _visible(request, pk)
+    _applicant_only(request, application)
+    rules = application.fund.rules
+    error = ""
+    kind = ""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        upload = request.FILES.get("file")
+        wants_json = request.headers.get("x-requested-with") == "XMLHttpRequest"
+        try:
+            if upload is None:
+                raise Invalid({"file": [_("Choose a file to upload.")]})
+            document = services.document_upload(application_id=pk, by=request.user, kind=kind,
+                                                 upload=upload)
+        except Invalid as exc:
+            error = " ".join(message for messages_ in exc.errors.values() for message in messages_)
+        except WrongState as exc:
+            error = str(exc)
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        else:
+            text = _("“%(name)s” was attached.") % {"name": document.original_name}
+            messages.success(request, text)
+            if wants_json:
+                return JsonResponse({"ok": True, "message": text})
+            return redirect("application-documents", pk=pk)
+        if wants_json:
+            return JsonResponse({"ok": False, "error": error}, status=400)
+    current = application.documents.filter(replaced_by__isnull=True).order_by("kind", "-uploaded_at")
+    present = {document.kind for document in current}
+    kinds = [
+        {"code": code, "label": label, "required": code in rules.required_documents,
+         "present": code in present}
+        for code, label in rules.document_kinds.items()
+    ]
+    return render(request, "portal/documents.html", {
+        "application": application,
+        "documents": current,
+        "kinds": kinds,
+        "error": error,
+        "chosen_kind": kind,
+        "step_number": len(fundforms.steps_for(application.fund)) + 1,
+        "step_count": len(fundforms.steps_for(application.fund)) + 2,
+        "steps": fundforms.steps_for(application.fund),
+        "editable": application.status in services.UPLOAD_STATES_FOR_APPLICANT,
+    }, status=400 if error else 200)
+
+
+@login_required
+def document_file(request, pk, document_id):
+    application = _visible(request, pk)
+    document = get_object_or_404(Document, pk=document_id, application=application)
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=document.original_name, content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --------------------------------------------------------------------------- review and submit
+
+
+@login_required
+def submit_review(request, pk):
+    """The assessment and what is still missing, before the OPP submits."""
+    application = _visible(request, pk)
+    _applicant_only(request, application)
+    if application.status != Status.DRAFT:
+        return redirect("application", pk=pk)
+    fund = application.fund
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            services.application_submit(application_id=pk, by=request.user)
+        except Invalid as exc:
+            errors = exc.errors
+        except (NotPermitted, WrongState) as exc:
+            messages.error(request, str(exc))
+            return redirect("application", pk=pk)
+        else:
+            messages.success(request, _("Your application was submitted. The fund's secretariat will "
+                                        "screen it."))
+            return redirect("application", pk=pk)
+    missing = []
+    for name, field_errors in fundforms.check(fund, application.data, partial=False).items():
+        missing.append({
+            "label": fundforms.LABELS.get(name, name),
+            "messages": fundforms._messages(field_errors),
+            "step": fundforms.step_of(fund, name),
+        })
+    present = set(application.documents.filter(replaced_by__isnull=True).values_list("kind", flat=True))
+    missing_documents = [fund.rules.document_kinds[kind] for kind in fund.rules.required_documents
+                         if kind not in present]
+    steps = fundforms.steps_for(fund)
+    return render(request, "portal/submit.html", {
+        "application": application,
+        "assessment": services.application_assessment_json(application),
+        "missing": missing,
+        "missing_documents": missing_documents,
+        "errors": errors,
+        "steps": steps,
+        "step_number": len(steps) + 2,
+        "step_count": len(steps) + 2,
+    }, status=400 if errors else 200)
+
+
+# --------------------------------------------------------------------------- the file
+
+
+@login_required
+def application_list(request):
+    access = access_for(request.user)
+    applications = applications_visible_to(request.user).select_related("fund", "organization")
+    status = request.GET.get("status")
+    if status in Status.values:
+        applications = applications.filter(status=status)
+    fund = request.GET.get("fund")
+    if fund:
+        applications = applications.filter(fund__code=fund)
+    rows = list(applications[:200])
+    for application in rows:
+        application.days_left = days_left(application)
+    return render(request, "portal/application_list.html", {
+        "access": access, "applications": rows, "statuses": Status.choices,
+        "funds": Fund.objects.all(), "chosen_status": status, "chosen_fund": fund,
+    })
+
+
+def application_context(request, application, *, form_errors=None, failed_action=None):
+    access = access_for(request.user)
+    actors = actors_for(request.user, application)
+    is_applicant = Actor.APPLICANT in actors
+    transitions = available_transitions(application, request.user)
+    logs = list(application.transitions.select_related("by"))
+    for log in logs:
+        spec = TRANSITIONS.get(log.transition)
+        log.label = (spec.applicant_label if is_applicant else spec.label) if spec else log.transition
+    open_request = application.information_requests.filter(
+        answered_at__isnull=True, expired_at__isnull=True).first()
+    show_reviews = may_see_reviews(access, application)
+    reviews = []
+    my_review = None
+    quorum = None
+    if show_reviews:
+        reviews = list(Review.objects.filter(application=application).select_related("reviewer"))
+        my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
+        if application.status in (Status.COMMITTEE_REVIEW, *AWARDED):
+            quorum = quorum_status(application)
+    may_review = (access.sits_on(application.fund_id) and application.status == Status.COMMITTEE_REVIEW
+                  and my_review is None)
+    steps = fundforms.steps_for(application.fund)
+    return {
+        "application": application,
+        "access": access,
+        "is_applicant": is_applicant,
+        "transitions": transitions,
+        "staff_actions": [name for name in transitions if name not in APPLICANT_PAGE_ACTIONS],
+        "logs": logs,
+        "assessment": services.application_assessment_json(application),
+        "documents": application.documents.filter(replaced_by__isnull=True).order_by("kind"),
+        "document_kinds": application.fund.rules.document_kinds,
+        "open_request": open_request,
+        "information_requests": application.information_requests.all(),
+        "show_reviews": show_reviews,
+        "reviews": reviews,
+        "my_review": my_review,
+        "may_review": may_review,
+        "quorum": quorum,
+        "is_chair": access.chairs(application.fund_id),
+        "days_left": days_left(application),
+        "first_step": steps[0][0],
+        "fields": _field_summary(application),
+        "letters": integrations.letters_for(application),
+        "loan": integrations.loan_for(application),
+        "form_errors": form_errors or {},
+        "failed_action": failed_action,
+        "post": request.POST if failed_action else {},
+        "today": timezone.localdate(),
+        "loan_methods": LOAN_METHODS,
+        "frequencies": FREQUENCIES,
+    }
+
+
+APPLICANT_PAGE_ACTIONS = ("submit", "answer_information_request", "withdraw", "accept_conditions")
+LOAN_METHODS = (
+    ("declining_balance", gettext_lazy("Declining balance (equal instalments)")),
+    ("flat", gettext_lazy("Flat interest")),
+    ("equal_principal", gettext_lazy("Equal principal")),
+)
+FREQUENCIES = (
+    ("monthly", gettext_lazy("Monthly")),
+    ("quarterly", gettext_lazy("Quarterly")),
+    ("half_yearly", gettext_lazy("Half-yearly")),
+)
+
+
+def _field_summary(application):
+    """The application's fields as label and value, step by step, for reading."""
+    fund = application.fund
+    summary = []
+    for _slug, title, names in fundforms.steps_for(fund):
+        summary.append((title, fundforms.build(fund, names, application.data)))
+    return summary
+
+
+@login_required
+def application_detail(request, pk):
+    application = _visible(request, pk)
+    return render(request, "portal/application.html", application_context(request, application))
+
+
+@login_required
+@require_POST
+def application_action(request, pk, name):
+    """Run one transition from the file's page through its service; errors go back beside the form."""
+    application = _visible(request, pk)
+    if name not in ACTIONS:
+        raise Http404
+    post = request.POST
+    try:
+        ACTIONS[name](application, request.user, post)
+    except Invalid as exc:
+        context = application_context(request, application, form_errors=exc.errors, failed_action=name)
+        return render(request, "portal/application.html", context, status=400)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except WrongState as exc:
+        messages.error(request, str(exc))
+        return redirect("application", pk=pk)
+    messages.success(request, done_message(name))
+    return redirect("application", pk=pk)
+
+
+def _date(value: str, field: str):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
+
+
+def _terms(post) -> dict:
+    keys = ("annual_interest_rate", "term_months", "grace_months", "repayment_frequency", "schedule_method")
+    terms = {key: post.get(key, "").strip() for key in keys}
+    terms = {key: value for key, value in terms.items() if value}
+    if "annual_interest_rate" in terms:
+        terms["annual_interest_rate"] = terms["annual_interest_rate"].replace(",", ".")
+    return terms
+
+
+def _approve(application, by, post):
+    return services.application_approve(
+        application_id=application.pk, by=by, amount=post.get("amount", "").strip().replace(",", ".") or None,
+        reason=post.get("reason", ""), conditions=post.get("conditions", ""),
+        terms=_terms(post) if application.fund.kind == "loan" else None,
+    )
+
+
+ACTIONS = {
+    "withdraw": lambda a, by, post: services.application_withdraw(
+        application_id=a.pk, by=by, reason=post.get("reason", "")),
+    "answer_information_request": lambda a, by, post: services.application_answer_information_request(
+        application_id=a.pk, by=by, answer=post.get("answer", "")),
+    "accept_conditions": lambda a, by, post: services.application_accept_conditions(
+        application_id=a.pk, by=by),
+    "start_screening": lambda a, by, post: services.application_start_screening(application_id=a.pk, by=by),
+    "request_information": lambda a, by, post: services.application_request_information(
+        application_id=a.pk, by=by, message=post.get("message", ""),
+        respond_by=_date(post.get("respond_by", ""), "respond_by")),
+    "send_to_committee": lambda a, by, post: services.application_send_to_committee(
+        application_id=a.pk, by=by),
+    "reject": lambda a, by, post: services.application_reject(
+        application_id=a.pk, by=by, reason=post.get("reason", "")),
+    "approve": _approve,
+    "start_reporting": lambda a, by, post: services.application_start_reporting(
+        application_id=a.pk, by=by),
+    "close": lambda a, by, post: services.application_close(
+        application_id=a.pk, by=by, reason=post.get("reason", "")),
+}
+
+def done_message(name: str) -> str:
+    return {
+        "withdraw": _("The application was withdrawn."),
+        "answer_information_request": _("Your answer was sent."),
+        "accept_conditions": _("You accepted the conditions."),
+        "start_screening": _("Screening started."),
+        "request_information": _("The request for information was sent to the organisation."),
+        "send_to_committee": _("The application was sent to the committee."),
+        "reject": _("The application was rejected."),
+        "approve": _("The application was approved."),
+        "start_reporting": _("The final report was requested."),
+        "close": _("The file was closed."),
+    }.get(name, _("Done."))
+
+
+@login_required
+@require_POST
+def committee_review(request, pk):
+    """A member's review or declaration of a conflict of interest (``review_submit``)."""
+    from applications.reviews import review_submit
+
+    application = _visible(request, pk)
+    conflict = request.POST.get("conflict_of_interest") == "yes"
+    score = request.POST.get("score", "")
+    criteria = {}
+    for criterion in application.fund.parameters_on(
+            (application.submitted_at or application.created_at).date()).rubric:
+        raw = request.POST.get(f"criteria-{criterion}", "")
+        if raw.isdigit():
+            criteria[criterion] = int(raw)
+    try:
+        review_submit(
+            application_id=pk, by=request.user, conflict_of_interest=conflict,
+            score=int(score) if score.isdigit() else None, criteria=criteria,
+            recommendation=request.POST.get("recommendation", ""), comment=request.POST.get("comment", ""),
+        )
+    except Invalid as exc:
+        context = application_context(request, application, form_errors=exc.errors,
+                                      failed_action="conflict" if conflict else "review")
+        return render(request, "portal/application.html", context, status=400)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except WrongState as exc:
+        messages.error(request, str(exc))
+        return redirect("application", pk=pk)
+    messages.success(request, _("Your declaration was recorded.") if conflict
+                     else _("Your review was recorded."))
+    return redirect("application", pk=pk)
+
+
+def prefetch_for_queue(queryset):
+    return queryset.select_related("fund", "organization").prefetch_related(
+        Prefetch("reviews", queryset=Review.objects.only("id", "application_id", "reviewer_id",
+                                                         "conflict_of_interest"))
+    )

@@ -1,0 +1,298 @@
+"""The application form of a fund, derived from the fund's own fields serializer.
+
+Each fund's rules declare its fields once (``fund.rules.fields_serializer``); this module turns them into
+labelled HTML inputs, groups them into the steps below, reads a posted step back into the fund's JSON
+fields and places the rules' error messages next to the inputs they belong to. A fund without steps here
+gets all its fields on one step, so a fifth fund works before anyone designs its pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+# How many rows a repeated group (seasons, members, indicators) offers on the page.
+ROWS = {"season_productions": 5, "members": 12, "baseline": 6}
+DEFAULT_ROWS = 5
+
+STEPS: dict[str, list[tuple[str, Any, list[str]]]] = {
+    "catastrophic-events": [
+        ("event", _("The event"),
+         ["crop", "event_type", "event_start", "event_end", "event_description"]),
+        ("production", _("Production and loss"),
+         ["season_productions", "affected_season_volume", "unit", "reference_price"]),
+        ("producers", _("Producers affected"), ["affected_producers", "accepts_fund_rules"]),
+    ],
+    "youth-revolving": [
+        ("project", _("The project"), ["project_title", "project_description", "value_chain_link"]),
+        ("loan", _("The loan"),
+         ["requested_amount", "term_months", "grace_months", "repayment_frequency", "harvest_dates"]),
+        ("group", _("The youth group"), ["members", "accepts_fund_rules"]),
+    ],
+    "climate-eventuality": [
+        ("project", _("The project"),
+         ["purpose", "project_description", "requested_amount", "project_end_date"]),
+        ("baseline", _("Baseline"), ["baseline", "commits_to_final_baseline", "accepts_fund_rules"]),
+    ],
+    "certification-subsidy": [
+        ("invoice", _("The certification invoice"),
+         ["invoice_amount", "invoice_currency", "invoice_number", "certifier", "certification_year",
+          "exchange_rate"]),
+    ],
+}
+
+LABELS = {
+    "crop": _("Crop"),
+    "event_type": _("Kind of event"),
+    "event_start": _("First day of the event"),
+    "event_end": _("Last day of the event"),
+    "event_description": _("What happened"),
+    "season_productions": _("Production of past seasons"),
+    "season": _("Season"),
+    "volume": _("Volume"),
+    "affected_season_volume": _("Production of the affected season"),
+    "unit": _("Unit"),
+    "reference_price": _("Reference price per unit"),
+    "affected_producers": _("Producers affected"),
+    "women": _("Women"),
+    "men": _("Men"),
+    "youth": _("Young people (18 to 35)"),
+    "accepts_fund_rules": _("We have read and accept the fund's rules"),
+    "project_title": _("Project title"),
+    "project_description": _("Project description"),
+    "value_chain_link": _("Link to the value chain"),
+    "requested_amount": _("Amount requested"),
+    "term_months": _("Term (months)"),
+    "grace_months": _("Grace on principal (months)"),
+    "repayment_frequency": _("Repayment frequency"),
+    "harvest_dates": _("Harvest repayment dates"),
+    "members": _("Members of the group"),
+    "name": _("Full name"),
+    "birth_date": _("Date of birth"),
+    "gender": _("Gender"),
+    "purpose": _("Purpose"),
+    "project_end_date": _("Project end date"),
+    "baseline": _("Baseline indicators"),
+    "indicator": _("Indicator"),
+    "value": _("Value"),
+    "commits_to_final_baseline": _("We commit to measure a final baseline after the project"),
+    "invoice_amount": _("Invoice amount"),
+    "invoice_currency": _("Invoice currency"),
+    "invoice_number": _("Invoice number"),
+    "certifier": _("Certification body"),
+    "certification_year": _("Certification year"),
+    "exchange_rate": _("Exchange rate"),
+}
+
+HELP = {
+    "harvest_dates": _("Only for repayment at harvest: dates as YYYY-MM-DD, separated by commas."),
+    "season_productions": _("Production of the last 3 to 5 seasons before the event."),
+    "members": _("At least 3 members, all aged 18 to 35."),
+}
+
+
+@dataclass
+class Input:
+    """One HTML input: its name in the form, label, type, choices, current value and errors."""
+
+    name: str
+    label: Any
+    type: str  # text, textarea, number, decimal, date, select, checkbox
+    value: Any = ""
+    help: Any = ""
+    choices: list[tuple[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    required: bool = False
+
+    @property
+    def id(self) -> str:
+        return "id_" + self.name
+
+    @property
+    def checked(self) -> bool:
+        return self.value in (True, "true", "on", "True")
+
+
+@dataclass
+class Group:
+    """A field made of several inputs: a repeated table (``rows``) or a set of sub-fields (``inputs``)."""
+
+    name: str
+    label: Any
+    help: Any = ""
+    columns: list[Any] = field(default_factory=list)
+    rows: list[list[Input]] = field(default_factory=list)
+    inputs: list[Input] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.rows)
+
+
+def steps_for(fund) -> list[tuple[str, Any, list[str]]]:
+    declared = list(fund.rules.fields_serializer().fields)
+    steps = [(slug, title, [n for n in names if n in declared])
+             for slug, title, names in STEPS.get(fund.code, [])]
+    placed = {name for _, _, names in steps for name in names}
+    rest = [name for name in declared if name not in placed]
+    if rest:
+        steps.append(("details", _("Details"), rest))
+    return steps
+
+
+def _label(name: str, drf_field) -> Any:
+    return LABELS.get(name) or drf_field.label or name.replace("_", " ").capitalize()
+
+
+def _input(name: str, html_name: str, drf_field, value) -> Input:
+    choices: list[tuple[str, Any]] = []
+    if isinstance(drf_field, serializers.ChoiceField):
+        kind = "select"
+        choices = [(str(key), label) for key, label in drf_field.choices.items()]
+    elif isinstance(drf_field, serializers.BooleanField):
+        kind = "checkbox"
+    elif isinstance(drf_field, serializers.DateField):
+        kind = "date"
+    elif isinstance(drf_field, serializers.DecimalField):
+        kind = "decimal"
+    elif isinstance(drf_field, serializers.IntegerField):
+        kind = "number"
+    elif isinstance(drf_field, serializers.CharField) and (drf_field.max_length or 0) > 400:
+        kind = "textarea"
+    else:
+        kind = "text"
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    return Input(
+        name=html_name, label=_label(name, drf_field), type=kind,
+        value="" if value is None else value, help=HELP.get(name) or drf_field.help_text or "",
+        choices=choices, required=drf_field.required,
+    )
+
+
+def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] | None = None):
+    """The inputs and groups of one step, filled from ``data`` with ``errors`` placed beside them."""
+    fields = fund.rules.fields_serializer().fields
+    errors = errors or {}
+    built = []
+    for name in names:
+        drf_field = fields[name]
+        value = data.get(name)
+        field_errors = errors.get(name)
+        if isinstance(drf_field, serializers.ListSerializer):
+            child_fields = drf_field.child.fields
+            rows_data = value if isinstance(value, list) else []
+            count = max(ROWS.get(name, DEFAULT_ROWS), len(rows_data))
+            row_errors = field_errors if isinstance(field_errors, list) else []
+            rows = []
+            for index in range(count):
+                row_value = rows_data[index] if index < len(rows_data) else {}
+                row_error = row_errors[index] if index < len(row_errors) and isinstance(
+                    row_errors[index], dict) else {}
+                row = []
+                for sub, sub_field in child_fields.items():
+                    item = _input(sub, f"{name}-{index}-{sub}", sub_field, row_value.get(sub))
+                    item.errors = _messages(row_error.get(sub))
+                    row.append(item)
+                rows.append(row)
+            group = Group(name=name, label=_label(name, drf_field),
+                          help=HELP.get(name) or drf_field.help_text or "",
+                          columns=[_label(sub, f) for sub, f in child_fields.items()], rows=rows)
+            group.errors = _messages(field_errors, skip_nested=True)
+            built.append(group)
+        elif isinstance(drf_field, serializers.Serializer):
+            sub_value = value if isinstance(value, dict) else {}
+            sub_errors = field_errors if isinstance(field_errors, dict) else {}
+            inputs = []
+            for sub, sub_field in drf_field.fields.items():
+                item = _input(sub, f"{name}-{sub}", sub_field, sub_value.get(sub))
+                item.errors = _messages(sub_errors.get(sub))
+                inputs.append(item)
+            group = Group(name=name, label=_label(name, drf_field), help=drf_field.help_text or "",
+                          inputs=inputs)
+            group.errors = _messages(field_errors, skip_nested=True)
+            built.append(group)
+        else:
+            item = _input(name, name, drf_field, value)
+            item.errors = _messages(field_errors)
+            built.append(item)
+    return built
+
+
+def _messages(errors, skip_nested=False) -> list[str]:
+    """Flat, readable messages from a DRF error structure (a list, or a dict of lists)."""
+    if errors is None:
+        return []
+    if isinstance(errors, dict):
+        if skip_nested:
+            return _messages(errors.get("non_field_errors"))
+        return [message for value in errors.values() for message in _messages(value)]
+    if isinstance(errors, list | tuple):
+        if skip_nested:
+            return [str(item) for item in errors if not isinstance(item, dict | list)]
+        return [message for item in errors for message in _messages(item)]
+    return [str(errors)]
+
+
+def read(fund, names: list[str], post) -> dict[str, Any]:
+    """The fields of one step as the fund's rules take them; inputs left empty are left out."""
+    fields = fund.rules.fields_serializer().fields
+    result: dict[str, Any] = {}
+    for name in names:
+        drf_field = fields[name]
+        if isinstance(drf_field, serializers.ListSerializer):
+            rows = []
+            index = 0
+            while any(key.startswith(f"{name}-{index}-") for key in post):
+                row = {sub: _clean(sub_field, post.get(f"{name}-{index}-{sub}", ""))
+                       for sub, sub_field in drf_field.child.fields.items()}
+                if any(row.values()):
+                    rows.append({key: value for key, value in row.items() if value != ""})
+                index += 1
+            if rows:
+                result[name] = rows
+        elif isinstance(drf_field, serializers.Serializer):
+            sub = {key: _clean(sub_field, post.get(f"{name}-{key}", ""))
+                   for key, sub_field in drf_field.fields.items()}
+            if any(sub.values()):
+                result[name] = sub
+        elif isinstance(drf_field, serializers.BooleanField):
+            if post.get(name):
+                result[name] = True
+        elif isinstance(drf_field, serializers.ListField):
+            raw = post.get(name, "").strip()
+            if raw:
+                result[name] = [part for part in re.split(r"[\s,;]+", raw) if part]
+        else:
+            raw = _clean(drf_field, post.get(name, ""))
+            if raw:
+                result[name] = raw
+    return result
+
+
+def _clean(drf_field, raw: str) -> str:
+    """Trimmed input; a decimal typed with a comma (``1500,50``, as most of Latin America writes it)."""
+    raw = (raw or "").strip()
+    if isinstance(drf_field, serializers.DecimalField) and "," in raw and "." not in raw:
+        raw = raw.replace(",", ".")
+    return raw
+
+
+def check(fund, fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    """The fund's own validation errors for ``fields``, kept in their nested shape (empty when valid)."""
+    serializer = fund.rules.fields_serializer(data=fields, partial=partial)
+    if serializer.is_valid():
+        return {}
+    return serializer.errors
+
+
+def step_of(fund, field_name: str) -> str | None:
+    for slug, _title, names in steps_for(fund):
+        if field_name in names:
+            return slug
+    return None

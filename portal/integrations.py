@@ -1,0 +1,49 @@
+"""What the pages show from the letters and loans apps, read through their models and URLs.
+
+Those apps are built alongside the pages; each function here returns nothing when the piece it reads
+is not installed yet, so the file page works either way.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def letter_pdf_url(letter) -> str | None:
+    for name in ("letter-pdf", "letters-pdf", "letter-detail-pdf"):
+        try:
+            return reverse(name, args=[letter.pk])
+        except NoReverseMatch:
+            continue
+    return f"/api/v1/letters/{letter.pk}/pdf/"
+
+
+def letters_for(application) -> list:
+    Letter = _model("letters.Letter")  # noqa: N806
+    if Letter is None:
+        return []
+    letters = list(Letter.objects.filter(application=application).order_by("sequence"))
+    for letter in letters:
+        letter.pdf_url = letter_pdf_url(letter) if letter.status == "rendered" else None
+    return letters
+
+
+def loan_for(application):
+    Loan = _model("disbursements.Loan")  # noqa: N806
+    if Loan is None:
+        return None
+    loan = Loan.objects.filter(application=application).first()
+    if loan is None:
+        return None
+    loan.schedule = list(loan.instalments.filter(is_current=True).order_by("n"))
+    Repayment = _model("disbursements.Repayment")  # noqa: N806
+    loan.payments = list(Repayment.objects.filter(loan=loan).order_by("paid_on", "id")) if Repayment else []
+    return loan
