@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, ProductCode, StaffRole, User
+from .models import Invitation, JoinRequest, Organization, ProductCode, StaffRole, User
 
 
 @admin.register(Organization)
@@ -31,10 +31,11 @@ class StaffRoleInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Fondos"), {"fields": ("organization", "language")}),
+        (_("Fondos"), {"fields": ("organization", "is_representative", "language", "email_verified",
+                                  "email_verified_at")}),
     )
-    list_display = ["username", "email", "organization", "language", "is_active"]
-    list_filter = ["is_active", "language", "organization__country"]
+    list_display = ["username", "email", "organization", "is_representative", "language", "is_active"]
+    list_filter = ["is_active", "is_representative", "language", "organization__country"]
     list_select_related = ["organization"]
     inlines = [StaffRoleInline]
 
@@ -50,3 +51,37 @@ class StaffRoleAdmin(admin.ModelAdmin):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent from the account pages, which e-mail the one-time link."""
+
+    list_display = ["email", "organization", "as_representative", "created_at", "expires_at", "accepted_at",
+                    "revoked_at"]
+    list_filter = ["as_representative", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "organization__short_name"]
+    list_select_related = ["organization"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Read-only: the secretariat decides on the account pages, which create and invite in one step."""
+
+    list_display = ["legal_name", "country", "fairtrade_id", "contact_email", "status", "created_at",
+                    "decided_at"]
+    list_filter = ["status", "country"]
+    search_fields = ["legal_name", "fairtrade_id", "contact_email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

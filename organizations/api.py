@@ -4,12 +4,13 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from .accounts import login_locked
 from .models import Organization
 from .selectors import organizations_visible_to
 
@@ -45,6 +46,8 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if login_locked(request, serializer.validated_data["username"]):
+            raise Throttled(detail=_("Too many failed attempts. Try again in a few minutes."))
         user = authenticate(
             request,
             username=serializer.validated_data["username"],

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FUND_SCOPED_ROLES, CertificationStatus, Country, Grade, Language, Product, Role
@@ -80,6 +81,15 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.ES
     )
+    is_representative = models.BooleanField(
+        _("representative"), default=False,
+        help_text=_("OPP staff only: may invite and remove colleagues of the same organisation."),
+    )
+    email_verified = models.EmailField(
+        _("verified e-mail"), blank=True,
+        help_text=_("The address this person proved they receive mail at; documents go only there."),
+    )
+    email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -152,3 +162,91 @@ class StaffRole(models.Model):
         if self.fund_id:
             return f"{self.user} · {self.get_role_display()} · {self.fund}"
         return f"{self.user} · {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """An e-mailed link that lets one address create an account tied to one organisation.
+
+    Only a SHA-256 hash of the link's token is stored; the link works once and expires.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), related_name="invitations", on_delete=models.CASCADE,
+    )
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ES)
+    as_representative = models.BooleanField(_("as representative"), default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), related_name="+",
+        on_delete=models.PROTECT, null=True, blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account created"), related_name="+",
+        on_delete=models.PROTECT, null=True, blank=True,
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), related_name="+",
+        on_delete=models.PROTECT, null=True, blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the secretariat")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequest(models.Model):
+    """An OPP not yet in Fondos asking to join; the secretariat approves or declines it."""
+
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    fairtrade_id = models.CharField(_("Fairtrade ID"), max_length=32)
+    contact_name = models.CharField(_("contact name"), max_length=150)
+    contact_email = models.EmailField(_("contact e-mail"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ES)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), related_name="+",
+        on_delete=models.PROTECT, null=True, blank=True,
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), related_name="+", on_delete=models.PROTECT,
+        null=True, blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="declined_join_requests_have_a_reason",
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.legal_name} ({self.fairtrade_id})"

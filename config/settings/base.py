@@ -90,6 +90,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
+# Django's password check, locked out after repeated failures (organizations/accounts.py).
+AUTHENTICATION_BACKENDS = ["organizations.accounts.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -127,6 +129,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fondos CLAC <fondos@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, for links in e-mails (invitations, password reset, verification).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
