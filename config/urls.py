@@ -9,7 +9,9 @@ api_v1 = [
     path("", include("funds.urls")),
     path("", include("organizations.urls")),
     path("", include("applications.urls")),
+    path("", include("disbursements.urls")),
     path("", include("letters.urls")),
+    path("", include("notifications.urls")),
 ]
 
 urlpatterns = [

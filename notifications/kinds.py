@@ -1,0 +1,121 @@
+"""Every kind of notification Fondos sends, its wording and whether people may turn it off.
+
+Subjects and bodies are translatable format strings; ``notifications.outbox`` renders them in the
+recipient's language when the notification is written.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    APPLICATION_SUBMITTED = "application_submitted", _("Receipt of a submitted application")
+    APPLICATION_RECEIVED = "application_received", _("New application to screen")
+    INFORMATION_REQUESTED = "information_requested", _("Request for information")
+    INFORMATION_ANSWERED = "information_answered", _("Answer to a request for information")
+    SENT_TO_COMMITTEE = "sent_to_committee", _("Application sent to the committee")
+    APPLICATION_APPROVED = "application_approved", _("Application approved")
+    APPLICATION_REJECTED = "application_rejected", _("Application rejected")
+    APPLICATION_EXPIRED = "application_expired", _("Application expired")
+    APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
+    DECISION_WARNING = "decision_warning", _("Decision date approaching")
+    DECISION_OVERDUE = "decision_overdue", _("Decision date passed")
+    REVIEW_REMINDER = "review_reminder", _("Review outstanding")
+    FINAL_BASELINE_DUE = "final_baseline_due", _("Final baseline due")
+    INSTALMENT_DUE = "instalment_due", _("Loan instalment due")
+    ARREARS_NOTICE = "arrears_notice", _("Loan instalment overdue")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    subject: str
+    body: str
+    essential: bool = False
+
+
+SPECS: dict[str, KindSpec] = {
+    Kind.APPLICATION_SUBMITTED: KindSpec(
+        _("We received your application %(reference)s"),
+        _("Your application %(reference)s to the %(fund)s was submitted on %(date)s. The decision is "
+          "due by %(decision_due)s. We will write to you when it moves on."),
+    ),
+    Kind.APPLICATION_RECEIVED: KindSpec(
+        _("New application %(reference)s from %(organization)s"),
+        _("%(organization)s submitted application %(reference)s to the %(fund)s. It is waiting for "
+          "screening; the decision is due by %(decision_due)s."),
+    ),
+    Kind.INFORMATION_REQUESTED: KindSpec(
+        _("Information needed for your application %(reference)s"),
+        _("The fund secretariat needs more information about your application %(reference)s to the "
+          "%(fund)s:\n\n%(message)s\n\nPlease answer by %(respond_by)s. Without an answer by that "
+          "date the application expires."),
+        essential=True,
+    ),
+    Kind.INFORMATION_ANSWERED: KindSpec(
+        _("%(organization)s answered the request on %(reference)s"),
+        _("%(organization)s answered the request for information on application %(reference)s:\n\n"
+          "%(message)s"),
+    ),
+    Kind.SENT_TO_COMMITTEE: KindSpec(
+        _("Application %(reference)s is ready for your review"),
+        _("Application %(reference)s from %(organization)s to the %(fund)s was sent to the committee. "
+          "Please review it; the decision is due by %(decision_due)s."),
+    ),
+    Kind.APPLICATION_APPROVED: KindSpec(
+        _("Your application %(reference)s was approved"),
+        _("The committee of the %(fund)s approved your application %(reference)s for %(amount)s. "
+          "The decision letter, with its conditions, is sent separately and is available in Fondos."),
+        essential=True,
+    ),
+    Kind.APPLICATION_REJECTED: KindSpec(
+        _("Decision on your application %(reference)s"),
+        _("Your application %(reference)s to the %(fund)s was not approved. The reason:\n\n"
+          "%(message)s\n\nThe decision letter is sent separately and is available in Fondos."),
+        essential=True,
+    ),
+    Kind.APPLICATION_EXPIRED: KindSpec(
+        _("Application %(reference)s expired"),
+        _("Application %(reference)s from %(organization)s to the %(fund)s expired: the request for "
+          "information was not answered by %(respond_by)s."),
+        essential=True,
+    ),
+    Kind.APPLICATION_WITHDRAWN: KindSpec(
+        _("%(organization)s withdrew application %(reference)s"),
+        _("%(organization)s withdrew its application %(reference)s to the %(fund)s."),
+    ),
+    Kind.DECISION_WARNING: KindSpec(
+        _("Decision on %(reference)s due by %(decision_due)s"),
+        _("Application %(reference)s from %(organization)s to the %(fund)s has no decision yet (it is "
+          "in “%(status)s”). The decision is due by %(decision_due)s, in %(days_left)s days."),
+    ),
+    Kind.DECISION_OVERDUE: KindSpec(
+        _("Decision on %(reference)s is overdue"),
+        _("The decision on application %(reference)s from %(organization)s to the %(fund)s was due by "
+          "%(decision_due)s and has not been taken (the application is in “%(status)s”). Please take "
+          "it as soon as possible."),
+    ),
+    Kind.REVIEW_REMINDER: KindSpec(
+        _("Your review of %(reference)s is outstanding"),
+        _("Application %(reference)s from %(organization)s to the %(fund)s is waiting for your review "
+          "since %(date)s. The decision is due by %(decision_due)s."),
+    ),
+    Kind.FINAL_BASELINE_DUE: KindSpec(
+        _("Final baseline for %(reference)s due by %(due)s"),
+        _("The final baseline (endline) of your project %(reference)s with the %(fund)s is due by "
+          "%(due)s. Please upload it in Fondos."),
+    ),
+    Kind.INSTALMENT_DUE: KindSpec(
+        _("Loan instalment due on %(due)s"),
+        _("Instalment %(number)s of your loan %(reference)s, %(amount)s, is due on %(due)s."),
+    ),
+    Kind.ARREARS_NOTICE: KindSpec(
+        _("Loan instalment %(days_late)s days overdue"),
+        _("Instalment %(number)s of your loan %(reference)s was due on %(due)s and %(amount)s is still "
+          "unpaid, %(days_late)s days late. Please pay it or contact CLAC's finance team."),
+        essential=True,
+    ),
+}
+
+ESSENTIAL = frozenset(kind for kind, spec in SPECS.items() if spec.essential)

@@ -1,0 +1,151 @@
+"""Writing notifications: one row per recipient, in the caller's transaction, queued after commit.
+
+``notify`` is the only way a notification comes into being. It renders the subject and body in each
+recipient's language, honours people's preferences for non-essential kinds, skips what was already
+written for the same event (``dedupe_key``), and asks Celery to deliver once the transaction commits.
+If the broker cannot be reached, the failure is logged and the row waits for the delivery sweep.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_currency
+from django.db import transaction
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import override
+
+from funds.money import Money
+
+from .kinds import ESSENTIAL, SPECS
+from .models import EmailStatus, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person (``user``) or an organisation's contact address that belongs to no user."""
+
+    user: Any
+    email: str
+    language: str
+
+    @property
+    def key(self) -> str:
+        return f"u{self.user.pk}" if self.user is not None else f"e{self.email.lower()}"
+
+
+def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """The subject and body of ``kind`` in ``language``."""
+    spec = SPECS[kind]
+    with override(language):
+        values = {name: _localized(value, language) for name, value in context.items()}
+        subject = str(spec.subject) % values
+        body = str(spec.body) % values
+    return " ".join(subject.split())[:255], body
+
+
+def _localized(value, language: str) -> str:
+    if isinstance(value, Money):
+        return format_currency(value.amount, value.currency, locale=_babel_locale(language))
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal | int):
+        return formats.number_format(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return "" if value is None else str(value)
+
+
+def _babel_locale(language: str) -> str:
+    return {"es": "es", "pt": "pt_BR", "fr": "fr", "en": "en"}.get(language, "es")
+
+
+def notify(*, kind: str, recipients: Iterable[Recipient], event: str, context: dict[str, Any],
+           application=None) -> list[int]:
+    """Write ``kind`` for each recipient of ``event`` (once per event and recipient).
+
+    ``event`` names what happened (a transition's log id, a deadline and its date) so that running
+    the same thing twice writes nothing new. Returns the ids of the rows waiting for e-mail delivery.
+    """
+    recipients = _unique(recipients)
+    if not recipients:
+        return []
+    choices = _preferences(kind, recipients)
+    rows = []
+    for recipient in recipients:
+        wants_email, wants_in_app = choices.get(recipient.key, (True, True))
+        in_app = wants_in_app and recipient.user is not None
+        email = recipient.email if wants_email else ""
+        if not in_app and not email:
+            continue
+        subject, body = render(kind, context, recipient.language)
+        rows.append(Notification(
+            recipient=recipient.user, email=email, language=recipient.language, kind=kind,
+            application=application, subject=subject, body=body, in_app=in_app,
+            dedupe_key=f"{kind}:{event}:{recipient.key}"[:200],
+            email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
+        ))
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    pending = list(
+        Notification.objects.filter(
+            dedupe_key__in=[row.dedupe_key for row in rows], email_status=EmailStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    if pending:
+        transaction.on_commit(lambda: queue_delivery(pending))
+    return pending
+
+
+def _unique(recipients: Iterable[Recipient]) -> list[Recipient]:
+    seen, unique = set(), []
+    for recipient in recipients:
+        if recipient.key not in seen:
+            seen.add(recipient.key)
+            unique.append(recipient)
+    return unique
+
+
+def _preferences(kind: str, recipients: list[Recipient]) -> dict[str, tuple[bool, bool]]:
+    if kind in ESSENTIAL:
+        return {}
+    user_ids = [r.user.pk for r in recipients if r.user is not None]
+    return {
+        f"u{user_id}": (email, in_app)
+        for user_id, email, in_app in NotificationPreference.objects.filter(
+            user_id__in=user_ids, kind=kind
+        ).values_list("user_id", "email", "in_app")
+    }
+
+
+def queue_delivery(notification_ids: list[int]) -> int:
+    """Hand the notifications to Celery; never raises. Returns how many were queued.
+
+    When the broker is unreachable the rows stay pending and the delivery sweep sends them later, so a
+    broken broker never breaks the change that caused the notification.
+    """
+    from .tasks import deliver_notification
+
+    queued = 0
+    for notification_id in notification_ids:
+        try:
+            deliver_notification.apply_async((notification_id,), retry=False)
+        except Exception:
+            logger.warning(
+                "Could not queue notification %s (and %d more); the delivery sweep will send them.",
+                notification_id, len(notification_ids) - queued - 1, exc_info=True,
+            )
+            break
+        queued += 1
+    return queued
