@@ -32,14 +32,20 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
     """One tranche of an award, paid out of the fund to the organisation or to its certifier."""
 
     application = models.ForeignKey(
-        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT,
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
         related_name="disbursements",
     )
     fund = models.ForeignKey("funds.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="+")
     tranche = models.PositiveSmallIntegerField(_("tranche"), default=1)
     status = FSMField(
-        _("status"), max_length=20, choices=DisbursementStatus.choices, default=DisbursementStatus.PENDING,
-        protected=True, db_index=True,
+        _("status"),
+        max_length=20,
+        choices=DisbursementStatus.choices,
+        default=DisbursementStatus.PENDING,
+        protected=True,
+        db_index=True,
     )
     payee_kind = models.CharField(_("payee"), max_length=20, choices=Payee.choices)
     payee_name = models.CharField(_("payee name"), max_length=255)
@@ -48,8 +54,12 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_amount = models.DecimalField(_("amount paid (fund currency)"), null=True, blank=True, **AMOUNT)
@@ -59,12 +69,20 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
         _("amount in the currency paid in"), null=True, blank=True, max_digits=18, decimal_places=4
     )
     exchange_rate = models.DecimalField(
-        _("exchange rate"), null=True, blank=True, max_digits=18, decimal_places=8,
+        _("exchange rate"),
+        null=True,
+        blank=True,
+        max_digits=18,
+        decimal_places=8,
         help_text=_("Units of the currency paid in for one unit of the fund's currency."),
     )
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("paid by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paid by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reason = models.TextField(_("reason (failure or cancellation)"), blank=True)
     ledger_transaction = models.ForeignKey(
@@ -91,14 +109,19 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
     def pay(self):
         pass
 
-    @transition(field=status, source=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED],
-                target=DisbursementStatus.FAILED)
+    @transition(
+        field=status,
+        source=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED],
+        target=DisbursementStatus.FAILED,
+    )
     def fail(self):
         pass
 
-    @transition(field=status, source=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED,
-                                      DisbursementStatus.FAILED],
-                target=DisbursementStatus.CANCELLED)
+    @transition(
+        field=status,
+        source=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED, DisbursementStatus.FAILED],
+        target=DisbursementStatus.CANCELLED,
+    )
     def cancel(self):
         pass
 
@@ -118,12 +141,18 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     """A youth-fund loan: its terms, its current schedule (``Instalment``) and what has been repaid."""
 
     application = models.OneToOneField(
-        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT,
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
         related_name="loan",
     )
     fund = models.ForeignKey("funds.Fund", verbose_name=_("fund"), on_delete=models.PROTECT, related_name="+")
     status = FSMField(
-        _("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.PENDING, protected=True,
+        _("status"),
+        max_length=20,
+        choices=LoanStatus.choices,
+        default=LoanStatus.PENDING,
+        protected=True,
         db_index=True,
     )
     principal = models.DecimalField(_("principal"), **AMOUNT)
@@ -142,14 +171,22 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     rescheduled_at = models.DateTimeField(_("rescheduled"), null=True, blank=True)
     reschedule_reason = models.TextField(_("reason for rescheduling"), blank=True)
     write_off_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("write-off proposed by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("write-off proposed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     write_off_proposed_at = models.DateTimeField(_("write-off proposed"), null=True, blank=True)
     write_off_reason = models.TextField(_("reason for the write-off"), blank=True)
     written_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("write-off approved by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("write-off approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     written_off_on = models.DateField(_("written off on"), null=True, blank=True)
     written_off_amount = models.DecimalField(_("amount written off"), default=0, **AMOUNT)
@@ -210,8 +247,9 @@ class Instalment(models.Model):
             models.UniqueConstraint(fields=["loan", "version", "n"], name="one_instalment_per_number"),
         ]
         indexes = [
-            models.Index(fields=["loan", "due_date"], condition=Q(is_current=True),
-                         name="instalment_current_idx"),
+            models.Index(
+                fields=["loan", "due_date"], condition=Q(is_current=True), name="instalment_current_idx"
+            ),
         ]
 
     def __str__(self):
@@ -243,8 +281,12 @@ class Repayment(models.Model):
     request_fingerprint = models.CharField(max_length=64)
     schedule_version = models.PositiveSmallIntegerField(default=1)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     fees = models.DecimalField(_("to fees"), default=0, **AMOUNT)
@@ -256,8 +298,12 @@ class Repayment(models.Model):
     )
     reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
     reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reversed by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reversed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reversal_reason = models.TextField(_("reason for the reversal"), blank=True)
 
@@ -287,8 +333,12 @@ class Recovery(models.Model):
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     ledger_transaction = models.ForeignKey(

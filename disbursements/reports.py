@@ -78,21 +78,30 @@ def percent(part: Decimal, whole: Decimal) -> str:
     return str((part * 100 / whole).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
 
 
-def portfolio(*, on: datetime.date, fund: Fund | None = None, country: str | None = None,
-              product: str | None = None) -> dict:
+def portfolio(
+    *, on: datetime.date, fund: Fund | None = None, country: str | None = None, product: str | None = None
+) -> dict:
     """Outstanding principal, arrears by age and PAR30 of the live loans: one query."""
     current = Q(instalments__is_current=True)
     late = current & Q(instalments__due_date__lt=on, instalments__paid_on__isnull=True)
     per_loan = live_loans(fund=fund, country=country, product=product).annotate(
         owed=Coalesce(
             Sum(F("instalments__principal") - F("instalments__principal_paid"), filter=current),
-            Value(ZERO), output_field=MONEY,
+            Value(ZERO),
+            output_field=MONEY,
         ),
         overdue=Coalesce(
-            Sum(F("instalments__principal") + F("instalments__interest") + F("instalments__fees")
-                - F("instalments__principal_paid") - F("instalments__interest_paid")
-                - F("instalments__fees_paid"), filter=late),
-            Value(ZERO), output_field=MONEY,
+            Sum(
+                F("instalments__principal")
+                + F("instalments__interest")
+                + F("instalments__fees")
+                - F("instalments__principal_paid")
+                - F("instalments__interest_paid")
+                - F("instalments__fees_paid"),
+                filter=late,
+            ),
+            Value(ZERO),
+            output_field=MONEY,
         ),
         oldest_late=Min("instalments__due_date", filter=late),
     )
@@ -137,8 +146,14 @@ def portfolio(*, on: datetime.date, fund: Fund | None = None, country: str | Non
     }
 
 
-def collections(*, start: datetime.date, end: datetime.date, fund: Fund | None = None,
-                country: str | None = None, product: str | None = None) -> dict:
+def collections(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    fund: Fund | None = None,
+    country: str | None = None,
+    product: str | None = None,
+) -> dict:
     """What came back between ``start`` and ``end`` (inclusive) on standing repayments: one query."""
     repayments = Repayment.objects.filter(paid_on__gte=start, paid_on__lte=end, reversed_at__isnull=True)
     if fund is not None:
@@ -147,11 +162,17 @@ def collections(*, start: datetime.date, end: datetime.date, fund: Fund | None =
         repayments = repayments.filter(loan__application__organization__country=country)
     if product:
         repayments = repayments.filter(
-            loan__application__organization__in=Organization.objects.filter(products__code=product).values("pk")
+            loan__application__organization__in=Organization.objects.filter(products__code=product).values(
+                "pk"
+            )
         )
     totals = repayments.aggregate(
-        count=Count("pk"), amount=Sum("amount"), principal=Sum("principal"), interest=Sum("interest"),
-        fees=Sum("fees"), credit=Sum("credit"),
+        count=Count("pk"),
+        amount=Sum("amount"),
+        principal=Sum("principal"),
+        interest=Sum("interest"),
+        fees=Sum("fees"),
+        credit=Sum("credit"),
     )
     return {
         "from": start.isoformat(),

@@ -27,8 +27,12 @@ def disbursements_visible_to(user) -> QuerySet[Disbursement]:
 
 def _unpaid(prefix: str = ""):
     return (
-        F(f"{prefix}principal") + F(f"{prefix}interest") + F(f"{prefix}fees")
-        - F(f"{prefix}principal_paid") - F(f"{prefix}interest_paid") - F(f"{prefix}fees_paid")
+        F(f"{prefix}principal")
+        + F(f"{prefix}interest")
+        + F(f"{prefix}fees")
+        - F(f"{prefix}principal_paid")
+        - F(f"{prefix}interest_paid")
+        - F(f"{prefix}fees_paid")
     )
 
 
@@ -40,13 +44,20 @@ def with_loan_figures(queryset: QuerySet[Loan], *, on: datetime.date) -> QuerySe
     overdue = current & Q(instalments__due_date__lt=on)
     return queryset.annotate(
         principal_owed=Coalesce(
-            Sum(F("instalments__principal") - F("instalments__principal_paid"), filter=current), ZERO,
+            Sum(F("instalments__principal") - F("instalments__principal_paid"), filter=current),
+            ZERO,
             output_field=MONEY,
         ),
         interest_due=Coalesce(
-            Sum(F("instalments__interest") + F("instalments__fees") - F("instalments__interest_paid")
-                - F("instalments__fees_paid"), filter=due),
-            ZERO, output_field=MONEY,
+            Sum(
+                F("instalments__interest")
+                + F("instalments__fees")
+                - F("instalments__interest_paid")
+                - F("instalments__fees_paid"),
+                filter=due,
+            ),
+            ZERO,
+            output_field=MONEY,
         ),
         arrears=Coalesce(Sum(_unpaid("instalments__"), filter=overdue), ZERO, output_field=MONEY),
     )
@@ -61,9 +72,11 @@ def loans_visible_to(user) -> QuerySet[Loan]:
 
 
 def loans_needing_status_change(*, on: datetime.date) -> list[int]:
-    late = Instalment.objects.filter(loan=OuterRef("pk"), is_current=True, due_date__lt=on).annotate(
-        left=_unpaid()
-    ).filter(left__gt=0)
+    late = (
+        Instalment.objects.filter(loan=OuterRef("pk"), is_current=True, due_date__lt=on)
+        .annotate(left=_unpaid())
+        .filter(left__gt=0)
+    )
     return list(
         Loan.objects.filter(status__in=LIVE_LOAN_STATES)
         .annotate(late=Exists(late))

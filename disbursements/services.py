@@ -29,10 +29,10 @@ from organizations.access import access_for
 from .allocation import Due, allocate
 from .amortization import HARVEST, MONTHS_PER_PERIOD, ScheduleTerms, build_schedule
 from .models import (
+    LIVE_LOAN_STATES,
     Disbursement,
     DisbursementStatus,
     Instalment,
-    LIVE_LOAN_STATES,
     Loan,
     LoanStatus,
     Payee,
@@ -103,8 +103,13 @@ def disbursements_create_for_application(*, application: Application) -> list[Di
         payee_kind, payee_name = Payee.ORGANIZATION, application.organization.legal_name
     return [
         Disbursement.objects.create(
-            application=application, fund=application.fund, tranche=1, payee_kind=payee_kind,
-            payee_name=payee_name[:255], amount=application.approved_amount, currency=application.fund.currency,
+            application=application,
+            fund=application.fund,
+            tranche=1,
+            payee_kind=payee_kind,
+            payee_name=payee_name[:255],
+            amount=application.approved_amount,
+            currency=application.fund.currency,
         )
     ]
 
@@ -128,17 +133,30 @@ def disbursement_split(*, disbursement_id: int, by, amounts: list) -> list[Disbu
             raise _state_error(disbursement)
         parts = [parse_amount(raw, disbursement.currency, "amounts") for raw in amounts]
         if len(parts) < 2 or sum(parts) != disbursement.amount:
-            raise Invalid({"amounts": [
-                _("Give two or more amounts that add up to %(amount)s.") % {"amount": disbursement.money}
-            ]})
-        last = (Disbursement.objects.filter(application_id=disbursement.application_id)
-                .order_by("-tranche").values_list("tranche", flat=True).first())
+            raise Invalid(
+                {
+                    "amounts": [
+                        _("Give two or more amounts that add up to %(amount)s.")
+                        % {"amount": disbursement.money}
+                    ]
+                }
+            )
+        last = (
+            Disbursement.objects.filter(application_id=disbursement.application_id)
+            .order_by("-tranche")
+            .values_list("tranche", flat=True)
+            .first()
+        )
         disbursement.amount = parts[0]
         disbursement.save(update_fields=["amount"])
         created = [
             Disbursement.objects.create(
-                application_id=disbursement.application_id, fund=disbursement.fund, tranche=last + i,
-                payee_kind=disbursement.payee_kind, payee_name=disbursement.payee_name, amount=amount,
+                application_id=disbursement.application_id,
+                fund=disbursement.fund,
+                tranche=last + i,
+                payee_kind=disbursement.payee_kind,
+                payee_name=disbursement.payee_name,
+                amount=amount,
                 currency=disbursement.currency,
             )
             for i, amount in enumerate(parts[1:], start=1)
@@ -161,8 +179,16 @@ def disbursement_approve(*, disbursement_id: int, by) -> Disbursement:
     return disbursement
 
 
-def disbursement_pay(*, disbursement_id: int, by, paid_on: datetime.date, reference: str,
-                     amount=None, currency: str | None = None, exchange_rate=None) -> Disbursement:
+def disbursement_pay(
+    *,
+    disbursement_id: int,
+    by,
+    paid_on: datetime.date,
+    reference: str,
+    amount=None,
+    currency: str | None = None,
+    exchange_rate=None,
+) -> Disbursement:
     """Record the payment: release the commitment, pay out of cash, activate a loan, start execution.
 
     ``amount`` is in the fund's currency (at most the tranche); ``currency`` and ``exchange_rate``
@@ -183,8 +209,13 @@ def disbursement_pay(*, disbursement_id: int, by, paid_on: datetime.date, refere
         fund = disbursement.fund
         paid = disbursement.amount if amount in (None, "") else parse_amount(amount, fund.currency)
         if paid > disbursement.amount:
-            raise Invalid({"amount": [_("At most %(amount)s can be paid on this tranche.")
-                                      % {"amount": disbursement.money}]})
+            raise Invalid(
+                {
+                    "amount": [
+                        _("At most %(amount)s can be paid on this tranche.") % {"amount": disbursement.money}
+                    ]
+                }
+            )
         currency = (currency or fund.currency).upper()
         rate = _exchange_rate(exchange_rate, currency, fund.currency)
         application = Application.objects.select_related("fund", "organization").get(
@@ -195,12 +226,22 @@ def disbursement_pay(*, disbursement_id: int, by, paid_on: datetime.date, refere
             loan = Loan.objects.select_for_update().get(application=application)
             if loan.status not in (LoanStatus.PENDING, *LIVE_LOAN_STATES):
                 raise WrongState(_("This loan can no longer receive money."))
-        fund_release_commitment(fund=fund, amount=paid, application=application, by=by,
-                                memo=f"Commitment released on payment {application.reference}/{disbursement.tranche}")
+        fund_release_commitment(
+            fund=fund,
+            amount=paid,
+            application=application,
+            by=by,
+            memo=f"Commitment released on payment {application.reference}/{disbursement.tranche}",
+        )
         paid_out_to = Account.LOANS_RECEIVABLE if loan is not None else Account.GRANTS_PAID
         disbursement.ledger_transaction = ledger_post(
-            fund=fund, kind=TransactionKind.DISBURSEMENT, booked_on=paid_on, by=by, application=application,
-            source=disbursement, memo=f"Disbursement {application.reference}/{disbursement.tranche} {reference}",
+            fund=fund,
+            kind=TransactionKind.DISBURSEMENT,
+            booked_on=paid_on,
+            by=by,
+            application=application,
+            source=disbursement,
+            memo=f"Disbursement {application.reference}/{disbursement.tranche} {reference}",
             lines=[debit(paid_out_to, paid), credit(Account.CASH, paid)],
         )
         disbursement.pay()
@@ -260,15 +301,23 @@ def disbursement_cancel(*, disbursement_id: int, by, reason: str) -> Disbursemen
         disbursement = _locked_disbursement(disbursement_id)
         if disbursement.status == DisbursementStatus.CANCELLED:
             return disbursement
-        if disbursement.status not in (DisbursementStatus.PENDING, DisbursementStatus.APPROVED,
-                                       DisbursementStatus.FAILED):
+        if disbursement.status not in (
+            DisbursementStatus.PENDING,
+            DisbursementStatus.APPROVED,
+            DisbursementStatus.FAILED,
+        ):
             raise _state_error(disbursement)
         disbursement.cancel()
         disbursement.reason = reason
         disbursement.save()
         application = Application.objects.get(pk=disbursement.application_id)
-        fund_release_commitment(fund=disbursement.fund, amount=disbursement.amount, application=application,
-                                by=by, memo=f"Tranche cancelled {application.reference}/{disbursement.tranche}")
+        fund_release_commitment(
+            fund=disbursement.fund,
+            amount=disbursement.amount,
+            application=application,
+            by=by,
+            memo=f"Tranche cancelled {application.reference}/{disbursement.tranche}",
+        )
     return disbursement
 
 
@@ -279,8 +328,9 @@ def _periods(frequency: str, months: int) -> int:
     return months // MONTHS_PER_PERIOD[frequency]
 
 
-def _schedule_terms(loan: Loan, *, principal: Decimal, starts_on: datetime.date, term_months: int,
-                    grace_months: int) -> ScheduleTerms:
+def _schedule_terms(
+    loan: Loan, *, principal: Decimal, starts_on: datetime.date, term_months: int, grace_months: int
+) -> ScheduleTerms:
     if loan.repayment_frequency == HARVEST:
         dates = tuple(datetime.date.fromisoformat(day) for day in loan.harvest_dates)
         dates = tuple(day for day in dates if day > starts_on)
@@ -292,18 +342,31 @@ def _schedule_terms(loan: Loan, *, principal: Decimal, starts_on: datetime.date,
         grace = min(_periods(loan.repayment_frequency, grace_months), instalments - 1)
         dates = ()
     return ScheduleTerms(
-        principal=principal, annual_rate_percent=Decimal(loan.annual_interest_rate), instalments=instalments,
-        frequency=loan.repayment_frequency, method=loan.schedule_method, grace_on_principal=grace,
-        disbursed_on=starts_on, minor_unit=minor_unit(loan.currency), harvest_dates=dates,
+        principal=principal,
+        annual_rate_percent=Decimal(loan.annual_interest_rate),
+        instalments=instalments,
+        frequency=loan.repayment_frequency,
+        method=loan.schedule_method,
+        grace_on_principal=grace,
+        disbursed_on=starts_on,
+        minor_unit=minor_unit(loan.currency),
+        harvest_dates=dates,
     )
 
 
-def _write_schedule(loan: Loan, terms: ScheduleTerms, *, version: int, carried_interest: Decimal = ZERO) -> None:
+def _write_schedule(
+    loan: Loan, terms: ScheduleTerms, *, version: int, carried_interest: Decimal = ZERO
+) -> None:
     rows = build_schedule(terms).rows
     Instalment.objects.bulk_create(
         Instalment(
-            loan=loan, version=version, is_current=True, n=row.n, due_date=row.due_date,
-            principal=row.principal, interest=row.interest + (carried_interest if row.n == 1 else ZERO),
+            loan=loan,
+            version=version,
+            is_current=True,
+            n=row.n,
+            due_date=row.due_date,
+            principal=row.principal,
+            interest=row.interest + (carried_interest if row.n == 1 else ZERO),
             # Nothing is owed on an empty instalment (a loan amortised early by rounding).
             paid_on=row.due_date if row.total == 0 and not (carried_interest and row.n == 1) else None,
         )
@@ -319,7 +382,9 @@ def loan_create_for_application(*, application: Application) -> Loan:
         return existing
     terms = application.decision_terms or {}
     loan = Loan.objects.create(
-        application=application, fund=application.fund, principal=application.approved_amount,
+        application=application,
+        fund=application.fund,
+        principal=application.approved_amount,
         currency=application.fund.currency,
         annual_interest_rate=Decimal(str(terms.get("annual_interest_rate", "0"))),
         term_months=int(terms.get("term_months") or application.data.get("term_months") or 12),
@@ -331,9 +396,17 @@ def loan_create_for_application(*, application: Application) -> Loan:
     starts_on = _today()
     loan.schedule_starts_on = starts_on
     loan.save(update_fields=["schedule_starts_on"])
-    _write_schedule(loan, _schedule_terms(loan, principal=loan.principal, starts_on=starts_on,
-                                          term_months=loan.term_months, grace_months=loan.grace_months),
-                    version=1)
+    _write_schedule(
+        loan,
+        _schedule_terms(
+            loan,
+            principal=loan.principal,
+            starts_on=starts_on,
+            term_months=loan.term_months,
+            grace_months=loan.grace_months,
+        ),
+        version=1,
+    )
     return loan
 
 
@@ -358,14 +431,27 @@ def _loan_disbursed(loan: Loan, *, amount: Decimal, paid_on: datetime.date) -> N
         loan.schedule_starts_on = paid_on
         loan.activate()
         loan.save()
-        _write_schedule(loan, _schedule_terms(loan, principal=amount, starts_on=paid_on,
-                                              term_months=loan.term_months, grace_months=loan.grace_months),
-                        version=loan.schedule_version)
+        _write_schedule(
+            loan,
+            _schedule_terms(
+                loan,
+                principal=amount,
+                starts_on=paid_on,
+                term_months=loan.term_months,
+                grace_months=loan.grace_months,
+            ),
+            version=loan.schedule_version,
+        )
         return
     remaining_months = _months_left(loan, paid_on)
     loan.disbursed_amount += amount
-    _new_schedule(loan, principal=principal_outstanding(loan) + amount, starts_on=paid_on,
-                  term_months=remaining_months, grace_months=0)
+    _new_schedule(
+        loan,
+        principal=principal_outstanding(loan) + amount,
+        starts_on=paid_on,
+        term_months=remaining_months,
+        grace_months=0,
+    )
     loan.save()
 
 
@@ -376,17 +462,23 @@ def _months_left(loan: Loan, on: datetime.date) -> int:
     return max(still_to_come, 1) * MONTHS_PER_PERIOD[loan.repayment_frequency]
 
 
-def _new_schedule(loan: Loan, *, principal: Decimal, starts_on: datetime.date, term_months: int,
-                  grace_months: int) -> None:
+def _new_schedule(
+    loan: Loan, *, principal: Decimal, starts_on: datetime.date, term_months: int, grace_months: int
+) -> None:
     """Replace the current schedule: interest already due and unpaid moves into the first new
     instalment; the old rows stay, no longer current, with what was paid against them."""
     old = _current_instalments(loan)
     carried = sum(
-        (row.interest + row.fees - row.interest_paid - row.fees_paid for row in old if row.due_date <= starts_on),
+        (
+            row.interest + row.fees - row.interest_paid - row.fees_paid
+            for row in old
+            if row.due_date <= starts_on
+        ),
         ZERO,
     )
-    terms = _schedule_terms(loan, principal=principal, starts_on=starts_on, term_months=term_months,
-                            grace_months=grace_months)
+    terms = _schedule_terms(
+        loan, principal=principal, starts_on=starts_on, term_months=term_months, grace_months=grace_months
+    )
     loan.instalments.filter(is_current=True).update(is_current=False)
     loan.schedule_version += 1
     loan.schedule_starts_on = starts_on
@@ -411,21 +503,31 @@ def _reallocate(loan: Loan, by) -> None:
     """Spread the loan's standing repayments over its current schedule again, in the order they were
     paid. A repayment whose split changes gets its ledger transaction reversed and posted anew."""
     instalments = _current_instalments(loan)
-    dues = [Due(key=row.pk, fees=row.fees, interest=row.interest, principal=row.principal) for row in instalments]
+    dues = [
+        Due(key=row.pk, fees=row.fees, interest=row.interest, principal=row.principal) for row in instalments
+    ]
     repayments = loan.repayments.filter(reversed_at__isnull=True, schedule_version=loan.schedule_version)
     for repayment in repayments.select_related("ledger_transaction").order_by("paid_on", "id"):
         split = allocate(dues, repayment.amount, repayment.paid_on)
         if repayment.ledger_transaction_id and split.as_tuple() == (
-            repayment.fees, repayment.interest, repayment.principal, repayment.credit
+            repayment.fees,
+            repayment.interest,
+            repayment.principal,
+            repayment.credit,
         ):
             continue
         if repayment.ledger_transaction_id:
-            ledger_reverse(original=repayment.ledger_transaction, by=by,
-                           memo=f"Reallocation of repayment {repayment.pk}")
+            ledger_reverse(
+                original=repayment.ledger_transaction, by=by, memo=f"Reallocation of repayment {repayment.pk}"
+            )
         repayment.fees, repayment.interest, repayment.principal, repayment.credit = split.as_tuple()
         repayment.ledger_transaction = ledger_post(
-            fund=loan.fund, kind=TransactionKind.REPAYMENT, booked_on=repayment.paid_on, by=by,
-            application=loan.application, source=repayment,
+            fund=loan.fund,
+            kind=TransactionKind.REPAYMENT,
+            booked_on=repayment.paid_on,
+            by=by,
+            application=loan.application,
+            source=repayment,
             memo=f"Repayment {loan.application.reference} {repayment.reference}",
             lines=_repayment_lines(repayment),
         )
@@ -455,8 +557,9 @@ def _refresh_status(loan: Loan, *, on: datetime.date | None = None, by=None) -> 
         loan.save()
         application = Application.objects.get(pk=loan.application_id)
         if application.status in (ApplicationStatus.IN_EXECUTION, ApplicationStatus.REPORTING):
-            application_services.application_close(application_id=application.pk, by=None,
-                                                   reason="Loan repaid in full")
+            application_services.application_close(
+                application_id=application.pk, by=None, reason="Loan repaid in full"
+            )
         return
     if late and loan.status == LoanStatus.ACTIVE:
         loan.fall_into_arrears()
@@ -466,13 +569,15 @@ def _refresh_status(loan: Loan, *, on: datetime.date | None = None, by=None) -> 
 
 
 def _fingerprint(amount: Decimal, paid_on: datetime.date, reference: str) -> str:
-    body = json.dumps({"amount": str(amount), "paid_on": paid_on.isoformat(), "reference": reference},
-                      sort_keys=True)
+    body = json.dumps(
+        {"amount": str(amount), "paid_on": paid_on.isoformat(), "reference": reference}, sort_keys=True
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def repayment_record(*, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "",
-                     idempotency_key: str) -> tuple[Repayment, bool]:
+def repayment_record(
+    *, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "", idempotency_key: str
+) -> tuple[Repayment, bool]:
     """Record money paid back. The same key with the same request returns the first repayment
     (``created`` is False); the same key with another request is refused."""
     _require_finance(by)
@@ -494,11 +599,23 @@ def repayment_record(*, loan_id: int, by, amount, paid_on: datetime.date, refere
         if paid_on > _today():
             raise Invalid({"paid_on": [_("A repayment cannot be dated in the future.")]})
         if loan.schedule_starts_on and paid_on < loan.schedule_starts_on:
-            raise Invalid({"paid_on": [_("The repayment is dated before the current schedule starts (%(day)s).")
-                                       % {"day": loan.schedule_starts_on}]})
+            raise Invalid(
+                {
+                    "paid_on": [
+                        _("The repayment is dated before the current schedule starts (%(day)s).")
+                        % {"day": loan.schedule_starts_on}
+                    ]
+                }
+            )
         repayment = Repayment.objects.create(
-            loan=loan, amount=amount, currency=loan.currency, paid_on=paid_on, reference=reference,
-            idempotency_key=key, request_fingerprint=fingerprint, schedule_version=loan.schedule_version,
+            loan=loan,
+            amount=amount,
+            currency=loan.currency,
+            paid_on=paid_on,
+            reference=reference,
+            idempotency_key=key,
+            request_fingerprint=fingerprint,
+            schedule_version=loan.schedule_version,
             recorded_by=by,
         )
         _reallocate(loan, by)
@@ -519,8 +636,12 @@ def repayment_reverse(*, repayment_id: int, by, reason: str) -> Repayment:
         if repayment.is_reversed:
             return repayment
         if repayment.schedule_version != loan.schedule_version or loan.status == LoanStatus.WRITTEN_OFF:
-            raise WrongState(_("A repayment made before the loan was rescheduled or written off cannot be reversed."))
-        ledger_reverse(original=repayment.ledger_transaction, by=by, memo=f"Repayment {repayment.pk} reversed")
+            raise WrongState(
+                _("A repayment made before the loan was rescheduled or written off cannot be reversed.")
+            )
+        ledger_reverse(
+            original=repayment.ledger_transaction, by=by, memo=f"Repayment {repayment.pk} reversed"
+        )
         repayment.reversed_at = timezone.now()
         repayment.reversed_by = by
         repayment.reversal_reason = reason
@@ -530,8 +651,9 @@ def repayment_reverse(*, repayment_id: int, by, reason: str) -> Repayment:
     return repayment
 
 
-def loan_reschedule(*, loan_id: int, by, starts_on: datetime.date, term_months: int, reason: str,
-                    grace_months: int = 0) -> Loan:
+def loan_reschedule(
+    *, loan_id: int, by, starts_on: datetime.date, term_months: int, reason: str, grace_months: int = 0
+) -> Loan:
     """A new schedule for the principal still owed, from ``starts_on``. The loan counts as
     rescheduled (at risk) in PAR30 from then on."""
     _require_finance(by)
@@ -542,20 +664,39 @@ def loan_reschedule(*, loan_id: int, by, starts_on: datetime.date, term_months: 
             raise WrongState(_("Only an active loan can be rescheduled."))
         if loan.repayment_frequency != HARVEST:
             months = MONTHS_PER_PERIOD[loan.repayment_frequency]
-            if term_months < months or term_months % months or grace_months % months or grace_months >= term_months:
-                raise Invalid({"term_months": [_("The term must be a whole number of repayment periods, "
-                                                 "longer than the grace.")]})
+            if (
+                term_months < months
+                or term_months % months
+                or grace_months % months
+                or grace_months >= term_months
+            ):
+                raise Invalid(
+                    {
+                        "term_months": [
+                            _("The term must be a whole number of repayment periods, longer than the grace.")
+                        ]
+                    }
+                )
         if loan.schedule_starts_on and starts_on < loan.schedule_starts_on:
             raise Invalid({"starts_on": [_("The new schedule cannot start before the current one.")]})
-        last_paid = loan.repayments.filter(reversed_at__isnull=True).order_by("-paid_on").values_list(
-            "paid_on", flat=True).first()
+        last_paid = (
+            loan.repayments.filter(reversed_at__isnull=True)
+            .order_by("-paid_on")
+            .values_list("paid_on", flat=True)
+            .first()
+        )
         if last_paid and starts_on < last_paid:
             raise Invalid({"starts_on": [_("The new schedule cannot start before the last repayment.")]})
         outstanding = principal_outstanding(loan)
         if outstanding <= 0:
             raise WrongState(_("Nothing is owed on this loan's principal."))
-        _new_schedule(loan, principal=outstanding, starts_on=starts_on, term_months=term_months,
-                      grace_months=grace_months)
+        _new_schedule(
+            loan,
+            principal=outstanding,
+            starts_on=starts_on,
+            term_months=term_months,
+            grace_months=grace_months,
+        )
         loan.is_rescheduled = True
         loan.rescheduled_at = timezone.now()
         loan.reschedule_reason = reason
@@ -596,8 +737,13 @@ def loan_write_off_approve(*, loan_id: int, by, on: datetime.date | None = None)
         amount = principal_outstanding(loan)
         if amount > 0:
             ledger_post(
-                fund=loan.fund, kind=TransactionKind.WRITE_OFF, booked_on=on, by=by, application=loan.application,
-                source=loan, memo=f"Write-off {loan.application.reference}",
+                fund=loan.fund,
+                kind=TransactionKind.WRITE_OFF,
+                booked_on=on,
+                by=by,
+                application=loan.application,
+                source=loan,
+                memo=f"Write-off {loan.application.reference}",
                 lines=[debit(Account.WRITE_OFFS, amount), credit(Account.LOANS_RECEIVABLE, amount)],
             )
         loan.write_off()
@@ -607,12 +753,15 @@ def loan_write_off_approve(*, loan_id: int, by, on: datetime.date | None = None)
         loan.save()
         application = Application.objects.get(pk=loan.application_id)
         if application.status in (ApplicationStatus.IN_EXECUTION, ApplicationStatus.REPORTING):
-            application_services.application_close(application_id=application.pk, by=None,
-                                                   reason="Loan written off")
+            application_services.application_close(
+                application_id=application.pk, by=None, reason="Loan written off"
+            )
     return loan
 
 
-def loan_recovery_record(*, loan_id: int, by, amount, received_on: datetime.date, reference: str = "") -> Recovery:
+def loan_recovery_record(
+    *, loan_id: int, by, amount, received_on: datetime.date, reference: str = ""
+) -> Recovery:
     """Money received on a written-off loan: income of the fund, up to what was written off."""
     _require_finance(by)
     with transaction.atomic():
@@ -622,17 +771,35 @@ def loan_recovery_record(*, loan_id: int, by, amount, received_on: datetime.date
         amount = parse_amount(amount, loan.currency)
         recovered = loan.recoveries.aggregate(total=Sum("amount"))["total"] or ZERO
         if recovered + amount > loan.written_off_amount:
-            raise Invalid({"amount": [_("At most %(amount)s %(currency)s is still to recover.")
-                                      % {"amount": loan.written_off_amount - recovered, "currency": loan.currency}]})
+            raise Invalid(
+                {
+                    "amount": [
+                        _("At most %(amount)s %(currency)s is still to recover.")
+                        % {"amount": loan.written_off_amount - recovered, "currency": loan.currency}
+                    ]
+                }
+            )
         if received_on > _today():
             raise Invalid({"received_on": [_("A recovery cannot be dated in the future.")]})
         tx = ledger_post(
-            fund=loan.fund, kind=TransactionKind.RECOVERY, booked_on=received_on, by=by,
-            application=loan.application, source=loan, memo=f"Recovery {loan.application.reference} {reference}",
+            fund=loan.fund,
+            kind=TransactionKind.RECOVERY,
+            booked_on=received_on,
+            by=by,
+            application=loan.application,
+            source=loan,
+            memo=f"Recovery {loan.application.reference} {reference}",
             lines=[debit(Account.CASH, amount), credit(Account.RECOVERIES, amount)],
         )
-        return Recovery.objects.create(loan=loan, amount=amount, currency=loan.currency, received_on=received_on,
-                                       reference=(reference or "")[:100], recorded_by=by, ledger_transaction=tx)
+        return Recovery.objects.create(
+            loan=loan,
+            amount=amount,
+            currency=loan.currency,
+            received_on=received_on,
+            reference=(reference or "")[:100],
+            recorded_by=by,
+            ledger_transaction=tx,
+        )
 
 
 def loans_refresh_arrears(*, on: datetime.date | None = None) -> int:

@@ -7,14 +7,20 @@ from disbursements.models import Disbursement, Loan
 from tests.workflow import drive
 
 YOUTH = "youth-revolving"
-TERMS = {"annual_interest_rate": "6", "term_months": 12, "grace_months": 0,
-         "repayment_frequency": "monthly", "schedule_method": "declining_balance"}
+TERMS = {
+    "annual_interest_rate": "6",
+    "term_months": 12,
+    "grace_months": 0,
+    "repayment_frequency": "monthly",
+    "schedule_method": "declining_balance",
+}
 
 
 def paid_loan(*, paid_on: datetime.date, amount="3000.00", terms=None, applicant=None):
     """A youth-fund loan whose single tranche finance approved and paid on ``paid_on``."""
-    application = drive(fund_code=YOUTH, to="conditions_accepted", amount=amount, terms=terms or TERMS,
-                        applicant=applicant)
+    application = drive(
+        fund_code=YOUTH, to="conditions_accepted", amount=amount, terms=terms or TERMS, applicant=applicant
+    )
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
     services.disbursement_approve(disbursement_id=disbursement.pk, by=finance)

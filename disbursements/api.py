@@ -1,0 +1,270 @@
+import datetime
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications.errors import Invalid
+from funds.models import Fund, FundCode
+from organizations.access import access_for
+from organizations.choices import Country, Product
+
+from . import reports, services
+from .models import Disbursement, Loan, Repayment
+from .renderers import PortfolioCSVRenderer, PortfolioXLSXRenderer
+from .selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
+from .serializers import (
+    DisbursementSerializer,
+    FinanceReasonSerializer,
+    InstalmentSerializer,
+    LoanSerializer,
+    PaySerializer,
+    PortfolioSerializer,
+    RecoveryInputSerializer,
+    RecoverySerializer,
+    RepaymentInputSerializer,
+    RepaymentSerializer,
+    RescheduleSerializer,
+    SplitSerializer,
+)
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class DisbursementFilter(filters.FilterSet):
+    application = filters.NumberFilter(field_name="application_id")
+    fund = filters.CharFilter(field_name="fund__code")
+    status = filters.CharFilter(field_name="status")
+
+    class Meta:
+        model = Disbursement
+        fields = ["application", "fund", "status"]
+
+
+class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Payments out of a fund: ``pending`` → ``approved`` → ``paid`` (or ``failed``, ``cancelled``).
+
+    Finance approves and pays; the organisation's staff see their own, read-only."""
+
+    serializer_class = DisbursementSerializer
+    filterset_class = DisbursementFilter
+
+    def get_queryset(self):
+        return disbursements_visible_to(self.request.user).order_by("-id")
+
+    def _done(self, disbursement, code=status.HTTP_200_OK):
+        return Response(DisbursementSerializer(self.get_queryset().get(pk=disbursement.pk)).data, status=code)
+
+    @extend_schema(request=None, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        disbursement = self.get_object()
+        return self._done(services.disbursement_approve(disbursement_id=disbursement.pk, by=request.user))
+
+    @extend_schema(request=PaySerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        disbursement = self.get_object()
+        data = _valid(PaySerializer, request.data)
+        return self._done(services.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, **data))
+
+    @extend_schema(request=FinanceReasonSerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def fail(self, request, pk=None):
+        disbursement = self.get_object()
+        data = _valid(FinanceReasonSerializer, request.data)
+        return self._done(
+            services.disbursement_fail(disbursement_id=disbursement.pk, by=request.user, **data)
+        )
+
+    @extend_schema(request=FinanceReasonSerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        disbursement = self.get_object()
+        data = _valid(FinanceReasonSerializer, request.data)
+        return self._done(
+            services.disbursement_cancel(disbursement_id=disbursement.pk, by=request.user, **data)
+        )
+
+    @extend_schema(request=SplitSerializer, responses=DisbursementSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def split(self, request, pk=None):
+        disbursement = self.get_object()
+        data = _valid(SplitSerializer, request.data)
+        parts = services.disbursement_split(disbursement_id=disbursement.pk, by=request.user, **data)
+        return Response(DisbursementSerializer(parts, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class LoanFilter(filters.FilterSet):
+    application = filters.NumberFilter(field_name="application_id")
+    status = filters.CharFilter(field_name="status")
+
+    class Meta:
+        model = Loan
+        fields = ["application", "status"]
+
+
+class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Youth-fund loans: terms, principal still owed (``outstanding``), interest due and arrears, the
+    schedule, and finance's actions (repayments, reversals, reschedule, write-off, recoveries)."""
+
+    serializer_class = LoanSerializer
+    filterset_class = LoanFilter
+
+    def get_queryset(self):
+        return with_loan_figures(loans_visible_to(self.request.user), on=timezone.localdate()).order_by("-id")
+
+    def _loan(self, loan):
+        return Response(LoanSerializer(self.get_queryset().get(pk=loan.pk)).data)
+
+    @extend_schema(responses=InstalmentSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def schedule(self, request, pk=None):
+        loan = self.get_object()
+        rows = loan.instalments.filter(is_current=True).order_by("n")
+        return Response(InstalmentSerializer(rows, many=True, context={"on": timezone.localdate()}).data)
+
+    @extend_schema(
+        methods=["post"],
+        request=RepaymentInputSerializer,
+        responses={201: RepaymentSerializer},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)
+        ],
+    )
+    @extend_schema(methods=["get"], responses=RepaymentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def repayments(self, request, pk=None):
+        loan = self.get_object()
+        if request.method == "GET":
+            return Response(RepaymentSerializer(loan.repayments.order_by("paid_on", "id"), many=True).data)
+        data = _valid(RepaymentInputSerializer, request.data)
+        repayment, created = services.repayment_record(
+            loan_id=loan.pk,
+            by=request.user,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+        )
+        response = Response(RepaymentSerializer(repayment).data, status=status.HTTP_201_CREATED)
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    @extend_schema(request=FinanceReasonSerializer, responses=RepaymentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"repayments/(?P<repayment_id>[0-9]+)/reverse",
+        filterset_class=None,
+    )
+    def reverse_repayment(self, request, pk=None, repayment_id=None):
+        loan = self.get_object()
+        repayment = get_object_or_404(Repayment, pk=repayment_id, loan=loan)
+        data = _valid(FinanceReasonSerializer, request.data)
+        reversed_repayment = services.repayment_reverse(repayment_id=repayment.pk, by=request.user, **data)
+        return Response(RepaymentSerializer(reversed_repayment).data)
+
+    @extend_schema(request=RescheduleSerializer, responses=LoanSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reschedule(self, request, pk=None):
+        loan = self.get_object()
+        data = _valid(RescheduleSerializer, request.data)
+        return self._loan(services.loan_reschedule(loan_id=loan.pk, by=request.user, **data))
+
+    @extend_schema(request=FinanceReasonSerializer, responses=LoanSerializer)
+    @action(detail=True, methods=["post"], url_path="write-off", filterset_class=None)
+    def write_off(self, request, pk=None):
+        loan = self.get_object()
+        data = _valid(FinanceReasonSerializer, request.data)
+        return self._loan(services.loan_write_off_propose(loan_id=loan.pk, by=request.user, **data))
+
+    @extend_schema(request=None, responses=LoanSerializer)
+    @action(detail=True, methods=["post"], url_path="write-off/approve", filterset_class=None)
+    def approve_write_off(self, request, pk=None):
+        loan = self.get_object()
+        return self._loan(services.loan_write_off_approve(loan_id=loan.pk, by=request.user))
+
+    @extend_schema(request=RecoveryInputSerializer, responses={201: RecoverySerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def recoveries(self, request, pk=None):
+        loan = self.get_object()
+        data = _valid(RecoveryInputSerializer, request.data)
+        recovery = services.loan_recovery_record(loan_id=loan.pk, by=request.user, **data)
+        return Response(RecoverySerializer(recovery).data, status=status.HTTP_201_CREATED)
+
+
+def _date(raw, field, default):
+    if not raw:
+        return default
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid({field: [_("Give a date as YYYY-MM-DD.")]}) from None
+
+
+class PortfolioReportView(APIView):
+    """The loan portfolio on a date: outstanding principal, arrears by age, PAR30, the period's
+    collections and the funds' balances. Finance, administrators and auditors only.
+
+    Filters: ``fund``, ``country``, ``product``, ``on`` (default today), ``from``/``to`` for the
+    collections (default: the month so far). ``?format=csv`` or ``?format=xlsx`` downloads it."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, PortfolioCSVRenderer, PortfolioXLSXRenderer]
+
+    @extend_schema(
+        responses=PortfolioSerializer,
+        parameters=[
+            OpenApiParameter("fund", OpenApiTypes.STR, enum=FundCode.values),
+            OpenApiParameter("country", OpenApiTypes.STR, enum=Country.values),
+            OpenApiParameter("product", OpenApiTypes.STR, enum=Product.values),
+            OpenApiParameter("on", OpenApiTypes.DATE),
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
+        ],
+    )
+    def get(self, request):
+        access = access_for(request.user)
+        if not (access.is_finance or access.is_administrator or access.is_auditor):
+            raise PermissionDenied(_("Reports are for finance staff, administrators and auditors."))
+        params = request.query_params
+        fund = None
+        if params.get("fund"):
+            fund = Fund.objects.filter(code=params["fund"]).first()
+            if fund is None:
+                raise Http404
+        country, product = params.get("country") or None, params.get("product") or None
+        if country and country not in Country.values:
+            raise ValidationError({"country": [_("Unknown country code.")]})
+        if product and product not in Product.values:
+            raise ValidationError({"product": [_("Unknown product code.")]})
+        on = _date(params.get("on"), "on", timezone.localdate())
+        start = _date(params.get("from"), "from", on.replace(day=1))
+        end = _date(params.get("to"), "to", on)
+        report = reports.portfolio(on=on, fund=fund, country=country, product=product)
+        report["collections"] = reports.collections(
+            start=start, end=end, fund=fund, country=country, product=product
+        )
+        report["balances"] = reports.fund_balances_report([fund] if fund else Fund.objects.all())
+        response = Response(report)
+        file_format = getattr(request, "accepted_renderer", None) and request.accepted_renderer.format
+        if file_format in ("csv", "xlsx"):
+            response["Content-Disposition"] = (
+                f'attachment; filename="portfolio-{on.isoformat()}.{file_format}"'
+            )
+        return response

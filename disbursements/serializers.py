@@ -1,0 +1,223 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Repayment
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    application_reference = serializers.CharField(source="application.reference", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Disbursement
+        fields = [
+            "id",
+            "application",
+            "application_reference",
+            "fund",
+            "tranche",
+            "status",
+            "status_display",
+            "payee_kind",
+            "payee_name",
+            "amount",
+            "currency",
+            "approved_at",
+            "paid_on",
+            "paid_amount",
+            "payment_reference",
+            "payment_currency",
+            "payment_amount",
+            "exchange_rate",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PaySerializer(serializers.Serializer):
+    paid_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100)
+    amount = serializers.DecimalField(required=False, **MONEY)
+    currency = serializers.CharField(required=False, min_length=3, max_length=3)
+    exchange_rate = serializers.DecimalField(required=False, max_digits=18, decimal_places=8)
+
+
+class FinanceReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class SplitSerializer(serializers.Serializer):
+    amounts = serializers.ListField(child=serializers.DecimalField(**MONEY), min_length=2)
+
+
+class LoanSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    application_reference = serializers.CharField(source="application.reference", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    outstanding = serializers.SerializerMethodField()
+    interest_due = serializers.DecimalField(read_only=True, **MONEY)
+    arrears = serializers.DecimalField(read_only=True, **MONEY)
+
+    class Meta:
+        model = Loan
+        fields = [
+            "id",
+            "application",
+            "application_reference",
+            "fund",
+            "status",
+            "status_display",
+            "principal",
+            "currency",
+            "outstanding",
+            "interest_due",
+            "arrears",
+            "annual_interest_rate",
+            "term_months",
+            "grace_months",
+            "repayment_frequency",
+            "schedule_method",
+            "disbursed_on",
+            "disbursed_amount",
+            "schedule_version",
+            "schedule_starts_on",
+            "is_rescheduled",
+            "written_off_on",
+            "written_off_amount",
+            "write_off_proposed_at",
+            "write_off_reason",
+        ]
+        read_only_fields = fields
+
+    def get_outstanding(self, loan) -> Decimal:
+        """Principal still owed on the books: nothing once written off or before the money is paid."""
+        if loan.status in (LoanStatus.WRITTEN_OFF, LoanStatus.PENDING):
+            return "0.00"
+        return str(loan.principal_owed.quantize(Decimal("0.01")))
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    total = serializers.SerializerMethodField()
+    paid = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Instalment
+        fields = [
+            "n",
+            "due_date",
+            "principal",
+            "interest",
+            "fees",
+            "total",
+            "principal_paid",
+            "interest_paid",
+            "fees_paid",
+            "paid",
+            "paid_on",
+            "status",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_total(self, row) -> Decimal:
+        return str(row.total)
+
+    def get_paid(self, row) -> Decimal:
+        return str(row.paid)
+
+    def get_status(self, row) -> str:
+        """``paid``, ``partly_paid``, ``overdue`` or ``due`` (on the date in the context)."""
+        if row.paid_on is not None or row.unpaid <= 0:
+            return "paid"
+        if row.due_date < self.context["on"]:
+            return "overdue"
+        return "partly_paid" if row.paid > 0 else "due"
+
+
+class RepaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Repayment
+        fields = [
+            "id",
+            "loan",
+            "amount",
+            "currency",
+            "paid_on",
+            "reference",
+            "fees",
+            "interest",
+            "principal",
+            "credit",
+            "recorded_at",
+            "reversed_at",
+            "reversal_reason",
+        ]
+        read_only_fields = fields
+
+
+class RepaymentInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY)
+    paid_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class RescheduleSerializer(serializers.Serializer):
+    starts_on = serializers.DateField()
+    term_months = serializers.IntegerField(min_value=1, max_value=120)
+    grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0)
+    reason = serializers.CharField()
+
+
+class RecoveryInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY)
+    received_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class RecoverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recovery
+        fields = ["id", "loan", "amount", "currency", "received_on", "reference", "recorded_at"]
+        read_only_fields = fields
+
+
+class BucketSerializer(serializers.Serializer):
+    bucket = serializers.CharField()
+    label = serializers.CharField()
+    min_days = serializers.IntegerField()
+    max_days = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(**MONEY)
+    arrears = serializers.DecimalField(**MONEY)
+
+
+class CollectionsSerializer(serializers.Serializer):
+    start = serializers.DateField(source="from")
+    to = serializers.DateField()
+    repayments = serializers.IntegerField()
+    amount = serializers.DecimalField(**MONEY)
+    principal = serializers.DecimalField(**MONEY)
+    interest = serializers.DecimalField(**MONEY)
+    fees = serializers.DecimalField(**MONEY)
+    credit = serializers.DecimalField(**MONEY)
+
+
+class PortfolioSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    fund = serializers.CharField(allow_null=True)
+    currency = serializers.CharField()
+    loans = serializers.IntegerField()
+    outstanding = serializers.DecimalField(**MONEY)
+    arrears = serializers.DecimalField(**MONEY)
+    at_risk_30 = serializers.DecimalField(**MONEY)
+    loans_at_risk_30 = serializers.IntegerField()
+    par30 = serializers.DecimalField(max_digits=6, decimal_places=2)
+    buckets = BucketSerializer(many=True)
+    collections = CollectionsSerializer()
+    balances = serializers.ListField(child=serializers.DictField())
