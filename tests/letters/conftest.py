@@ -17,6 +17,14 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"[\s\u00a0\u202f]+", " ", text)
 
 
+def letter_mails():
+    """The e-mails carrying a decision letter (other apps e-mail on transitions too)."""
+    from django.core import mail
+
+    return [message for message in mail.outbox
+            if any(attachment[2] == "application/pdf" for attachment in message.attachments)]
+
+
 def spaced(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f]+", " ", text)
 
@@ -26,6 +34,18 @@ def applicant_speaking(language: str, **organization):
         f"organization__{key}": value for key, value in organization.items()
     })
     return user
+
+
+@pytest.fixture
+def embedded_celery():
+    """Eager tasks as the embedded installation runs them: errors stay in the task, which retries
+    in-process (the test settings propagate them instead, which stops eager retries)."""
+    from config.celery import app
+
+    propagates = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield app
+    app.conf.task_eager_propagates = propagates
 
 
 @pytest.fixture
