@@ -1,12 +1,34 @@
-"""The finance desk: disbursements to pay, repayments, arrears, and each fund's balances and ledger."""
+"""The finance desk: disbursements to pay, repayments, arrears, and each fund's balances and ledger.
 
+Every figure comes from the disbursements app's selectors and reports and from the funds ledger, the
+same functions the API's reports use; every change goes through their services.
+"""
+
+import datetime
+import uuid
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from applications.errors import Invalid, NotPermitted, WrongState
+from disbursements import reports, services
+from disbursements.models import Disbursement, DisbursementStatus, LoanStatus
+from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from funds.ledger import balances_by_fund
 from funds.models import Fund, LedgerEntry
 from organizations.access import access_for
+from organizations.choices import Country
+
+from . import charts
+
+MONTHS_SHOWN = 12
 
 
 def _finance_reader(request):
@@ -16,21 +38,136 @@ def _finance_reader(request):
     return access
 
 
+def _month_ends(today: datetime.date, count: int) -> list[datetime.date]:
+    first_of_month = today.replace(day=1)
+    ends = [(first_of_month - relativedelta(months=n)) - datetime.timedelta(days=1) for n in range(count - 1)]
+    return sorted([*ends, today])
+
+
 @login_required
 def finance_desk(request):
     access = _finance_reader(request)
+    today = timezone.localdate()
     funds = list(Fund.objects.all())
     balances = balances_by_fund(funds)
+    to_pay = (
+        disbursements_visible_to(request.user)
+        .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED])
+        .select_related("application__organization").order_by("created_at", "id")
+    )
+    youth = next((fund for fund in funds if fund.kind == "loan"), None)
+    portfolio = reports.portfolio(on=today, fund=youth) if youth else None
     return render(request, "portal/finance/desk.html", {
         "access": access,
         "funds": [(fund, balances[fund.pk]) for fund in funds],
+        "disbursements": to_pay,
+        "portfolio": portfolio,
+        "youth": youth,
+        "today": today,
     })
+
+
+@login_required
+@require_POST
+def disbursement_action(request, pk, action):
+    _finance_reader(request)
+    disbursement = get_object_or_404(disbursements_visible_to(request.user), pk=pk)
+    try:
+        if action == "approve":
+            services.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
+            messages.success(request, _("The disbursement was approved for payment."))
+        elif action == "pay":
+            paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
+            services.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
+                                      reference=request.POST.get("reference", ""))
+            messages.success(request, _("The payment was recorded."))
+        else:
+            raise PermissionDenied
+    except Invalid as exc:
+        for field_errors in exc.errors.values():
+            for error in field_errors:
+                messages.error(request, f"{disbursement.application.reference}: {error}")
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except WrongState as exc:
+        messages.error(request, str(exc))
+    return redirect("finance")
+
+
+def _parse_date(raw: str, field: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
+
+
+@login_required
+def loan_list(request):
+    _finance_reader(request)
+    today = timezone.localdate()
+    loans = with_loan_figures(
+        loans_visible_to(request.user).select_related("application__organization"), on=today
+    ).order_by("-status", "application__organization__short_name")
+    status = request.GET.get("status")
+    if status in LoanStatus.values:
+        loans = loans.filter(status=status)
+    youth = Fund.objects.filter(kind="loan").first()
+    return render(request, "portal/finance/loans.html", {
+        "loans": loans, "statuses": LoanStatus.choices, "chosen_status": status,
+        "portfolio": reports.portfolio(on=today, fund=youth) if youth else None,
+        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
+    })
+
+
+@login_required
+def loan_detail(request, pk):
+    """A loan's schedule and repayments; finance records a repayment here (safe against resubmission)."""
+    access = access_for(request.user)
+    today = timezone.localdate()
+    loan = get_object_or_404(with_loan_figures(loans_visible_to(request.user), on=today)
+                             .select_related("application__organization"), pk=pk)
+    errors: dict = {}
+    if request.method == "POST":
+        if not access.is_finance:
+            raise PermissionDenied
+        try:
+            paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
+            repayment, created = services.repayment_record(
+                loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
+                paid_on=paid_on, reference=request.POST.get("reference", ""),
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except Invalid as exc:
+            errors = exc.errors
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except WrongState as exc:
+            messages.error(request, str(exc))
+            return redirect("finance-loan", pk=pk)
+        else:
+            if created:
+                messages.success(request, _("The repayment was recorded."))
+            else:
+                messages.info(request, _("This repayment had already been recorded; nothing was added."))
+            return redirect("finance-loan", pk=pk)
+    return render(request, "portal/finance/loan.html", {
+        "loan": loan,
+        "application": loan.application,
+        "schedule": loan.instalments.filter(is_current=True).order_by("n"),
+        "repayments": loan.repayments.order_by("paid_on", "id"),
+        "may_record": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS),
+        "idempotency_key": request.POST.get("idempotency_key") if errors else uuid.uuid4().hex,
+        "errors": errors,
+        "post": request.POST if errors else {},
+        "today": today,
+    }, status=400 if errors else 200)
 
 
 @login_required
 def fund_ledger(request, code):
     _finance_reader(request)
     fund = get_object_or_404(Fund, code=code)
+    today = timezone.localdate()
     balances = balances_by_fund([fund])[fund.pk]
     entries = (
         LedgerEntry.objects.filter(fund=fund).select_related("transaction", "transaction__application")
@@ -38,4 +175,47 @@ def fund_ledger(request, code):
     )
     return render(request, "portal/finance/ledger.html", {
         "fund": fund, "balances": balances, "entries": entries,
+        "chart": charts.line_chart(_balance_series(fund, today), currency=fund.currency),
     })
+
+
+@login_required
+def charts_page(request):
+    _finance_reader(request)
+    today = timezone.localdate()
+    youth = Fund.objects.filter(kind="loan").first()
+    by_country = (
+        Disbursement.objects.filter(status=DisbursementStatus.PAID)
+        .values("application__organization__country").annotate(total=Sum("paid_amount"))
+        .order_by("-total")
+    )
+    labels = dict(Country.choices)
+    country = "application__organization__country"
+    bars = [(str(labels.get(row[country], row[country])), row["total"]) for row in by_country]
+    funds = list(Fund.objects.all())
+    return render(request, "portal/finance/charts.html", {
+        "balance_charts": [(fund, charts.line_chart(_balance_series(fund, today), currency=fund.currency))
+                           for fund in funds],
+        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
+        "country_chart": charts.bar_chart(bars, currency="USD"),
+    })
+
+
+def _balance_series(fund, today):
+    """Available and disbursed at each month's end, from the ledger (as the balances report)."""
+    points = []
+    for day in _month_ends(today, MONTHS_SHOWN):
+        balances = balances_by_fund([fund], on=day)[fund.pk]
+        points.append((day, {"available": balances.available, "disbursed": balances.disbursed}))
+    return {
+        "series": [("available", _("Available")), ("disbursed", _("Disbursed"))],
+        "points": points,
+    }
+
+
+def _par_series(fund, today):
+    points = []
+    for day in _month_ends(today, MONTHS_SHOWN):
+        report = reports.portfolio(on=day, fund=fund)
+        points.append((day, {"par30": report["par30"]}))
+    return {"series": [("par30", _("PAR30"))], "points": points}

@@ -188,7 +188,11 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
             child_fields = drf_field.child.fields
             rows_data = value if isinstance(value, list) else []
             count = max(ROWS.get(name, DEFAULT_ROWS), len(rows_data))
-            row_errors = field_errors if isinstance(field_errors, list) else []
+            # DRF reports row errors as a list, or as a dict by row number in a partial validation.
+            if isinstance(field_errors, dict):
+                row_errors = [field_errors.get(index, {}) for index in range(count)]
+            else:
+                row_errors = field_errors if isinstance(field_errors, list) else []
             rows = []
             for index in range(count):
                 row_value = rows_data[index] if index < len(rows_data) else {}
@@ -230,7 +234,7 @@ def _messages(errors, skip_nested=False) -> list[str]:
         return []
     if isinstance(errors, dict):
         if skip_nested:
-            return _messages(errors.get("non_field_errors"))
+            return _messages(errors.get("non_field_errors")) if "non_field_errors" in errors else []
         return [message for value in errors.values() for message in _messages(value)]
     if isinstance(errors, list | tuple):
         if skip_nested:

@@ -40,10 +40,13 @@ def loan_for(application):
     Loan = _model("disbursements.Loan")  # noqa: N806
     if Loan is None:
         return None
-    loan = Loan.objects.filter(application=application).first()
+    from django.utils import timezone
+
+    from disbursements.selectors import with_loan_figures
+
+    loan = with_loan_figures(Loan.objects.filter(application=application), on=timezone.localdate()).first()
     if loan is None:
         return None
     loan.schedule = list(loan.instalments.filter(is_current=True).order_by("n"))
-    Repayment = _model("disbursements.Repayment")  # noqa: N806
-    loan.payments = list(Repayment.objects.filter(loan=loan).order_by("paid_on", "id")) if Repayment else []
+    loan.payments = list(loan.repayments.order_by("paid_on", "id"))
     return loan

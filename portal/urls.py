@@ -23,4 +23,9 @@ urlpatterns = [
     path("secretariat/", staff_views.screening_queue, name="secretariat"),
     path("finance/", finance_views.finance_desk, name="finance"),
     path("finance/funds/<slug:code>/", finance_views.fund_ledger, name="fund-ledger"),
+    path("finance/disbursements/<int:pk>/<slug:action>/", finance_views.disbursement_action,
+         name="finance-disbursement"),
+    path("finance/loans/", finance_views.loan_list, name="finance-loans"),
+    path("finance/loans/<int:pk>/", finance_views.loan_detail, name="finance-loan"),
+    path("finance/charts/", finance_views.charts_page, name="finance-charts"),
 ]

@@ -10,8 +10,8 @@ from funds.money import Money
 
 register = template.Library()
 
-# Babel locales for the page's language: Latin American Spanish, Brazilian Portuguese.
-BABEL_LOCALES = {"es": "es_419", "pt": "pt_BR", "fr": "fr", "en": "en"}
+# Babel locales for the page's language; Spanish follows Django's own "es" formats (decimal comma).
+BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "fr": "fr", "en": "en"}
 
 
 def babel_locale() -> str:
