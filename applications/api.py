@@ -16,6 +16,7 @@ from organizations.models import Organization
 from . import services
 from .errors import Invalid, NotPermitted
 from .models import Application, Document, InformationRequest, Review
+from .parsers import UploadParser
 from .reviews import review_submit
 from .selectors import applications_visible_to
 from .serializers import (
@@ -192,7 +193,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[UploadParser])
     def documents(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .errors import Invalid
 
@@ -41,10 +42,13 @@ ACCEPTED = (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS)
 ACCEPTED_EXTENSIONS = tuple(ext for kind in ACCEPTED for ext in kind.extensions)
 
 
+FOLDERS_REFUSED = gettext_lazy("The file name must be a plain name without folders.")
+
+
 def clean_file_name(name: str) -> str:
     """The name to show, or a refusal: no folders, no control characters, a known extension."""
     if not name or "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
-        raise Invalid({"file": [_("The file name must be a plain name without folders.")]})
+        raise Invalid({"file": [FOLDERS_REFUSED]})
     name = unicodedata.normalize("NFC", name).strip()
     if any(unicodedata.category(char).startswith("C") for char in name) or ".." in name:
         raise Invalid({"file": [_("The file name has characters that are not allowed.")]})

@@ -17,6 +17,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_broker)
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """The four funds and the product codes that migrations create.
+
+    Transactional tests (and live-server browser tests) flush the database when they end, taking
+    migration data with them; put it back for whichever test comes next."""
+    if request.node.get_closest_marker("django_db") is None and not {
+        "db", "transactional_db", "live_server"
+    } & set(request.fixturenames):
+        return
+    from funds.migrations._reference import create_reference_data
+
+    create_reference_data()
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -16,6 +16,7 @@ from applications.reviews import review_submit
 from funds.ledger import fund_capital_add
 from funds.models import Fund
 from organizations.choices import Role
+from organizations.models import StaffRole
 
 from .factories import OppUserFactory, staff_user
 
@@ -82,11 +83,24 @@ class Cast:
 
 
 def cast_for(fund_code: str) -> Cast:
+    """The fund's people: made on first use, the same ones afterwards (a fund has one chair)."""
+    roles = StaffRole.objects.active().select_related("user")
+    chair = roles.filter(fund__code=fund_code, role=Role.COMMITTEE_CHAIR).first()
+    if chair is not None:
+        members = [r.user for r in roles.filter(fund__code=fund_code, role=Role.COMMITTEE_MEMBER)]
+        return Cast(
+            secretariat=roles.filter(role=Role.SECRETARIAT).first().user,
+            members=[*members, chair.user], chair=chair.user,
+            finance=roles.filter(role=Role.FINANCE).first().user,
+        )
     members = [staff_user(Role.COMMITTEE_MEMBER, fund_code) for _ in range(2)]
     chair = staff_user(Role.COMMITTEE_CHAIR, fund_code)
+    secretariat = roles.filter(role=Role.SECRETARIAT).first()
+    finance = roles.filter(role=Role.FINANCE).first()
     return Cast(
-        secretariat=staff_user(Role.SECRETARIAT), members=[*members, chair], chair=chair,
-        finance=staff_user(Role.FINANCE),
+        secretariat=secretariat.user if secretariat else staff_user(Role.SECRETARIAT),
+        members=[*members, chair], chair=chair,
+        finance=finance.user if finance else staff_user(Role.FINANCE),
     )
 
 

@@ -1,17 +1,10 @@
 from django.db import migrations
 
-FUNDS = [
-    ("certification-subsidy", "grant"),
-    ("youth-revolving", "loan"),
-    ("climate-eventuality", "grant"),
-    ("catastrophic-events", "grant"),
-]
+from ._reference import create_reference_data
 
 
 def create_funds(apps, schema_editor):
-    Fund = apps.get_model("funds", "Fund")
-    for code, kind in FUNDS:
-        Fund.objects.get_or_create(code=code, defaults={"kind": kind, "currency": "USD"})
+    create_reference_data(fund_model=apps.get_model("funds", "Fund"))
 
 
 class Migration(migrations.Migration):

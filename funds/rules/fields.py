@@ -29,11 +29,15 @@ class FundFieldsSerializer(serializers.Serializer):
     """Base of the fund-specific application fields: unknown fields are an error, not ignored."""
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = set(data) - set(self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("This field is not part of this fund's application.")]
-                     for name in sorted(unknown)}
-                )
-        return super().to_internal_value(data)
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        errors = {name: [_("This field is not part of this fund's application.")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                errors.update(exc.detail)
+            else:
+                errors.setdefault("non_field_errors", []).extend(exc.detail)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value

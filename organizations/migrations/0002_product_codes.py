@@ -1,7 +1,6 @@
 from django.db import migrations
 
-PRODUCTS = ["coffee", "banana", "cacao", "sugar", "honey", "fruit", "flowers", "wine_grapes",
-            "quinoa", "other"]
+from funds.migrations._reference import PRODUCTS
 
 
 def create_products(apps, schema_editor):
