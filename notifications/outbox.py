@@ -28,6 +28,8 @@ from .models import EmailStatus, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
+BROKER_CONNECT_TIMEOUT = 2  # seconds
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -133,19 +135,28 @@ def queue_delivery(notification_ids: list[int]) -> int:
     """Hand the notifications to Celery; never raises. Returns how many were queued.
 
     When the broker is unreachable the rows stay pending and the delivery sweep sends them later, so a
-    broken broker never breaks the change that caused the notification.
+    broken broker never breaks (nor slows down for long) the change that caused the notification.
     """
+    from config.celery import app
+
     from .tasks import deliver_notification
 
     queued = 0
-    for notification_id in notification_ids:
-        try:
-            deliver_notification.apply_async((notification_id,), retry=False)
-        except Exception:
-            logger.warning(
-                "Could not queue notification %s (and %d more); the delivery sweep will send them.",
-                notification_id, len(notification_ids) - queued - 1, exc_info=True,
-            )
-            break
-        queued += 1
+    try:
+        if app.conf.task_always_eager:
+            for notification_id in notification_ids:
+                deliver_notification.apply_async((notification_id,))
+                queued += 1
+            return queued
+        with app.connection_for_write() as connection:
+            # One quick attempt to connect: a broker that is down costs the request milliseconds.
+            connection.ensure_connection(max_retries=0, timeout=BROKER_CONNECT_TIMEOUT)
+            for notification_id in notification_ids:
+                deliver_notification.apply_async((notification_id,), connection=connection, retry=False)
+                queued += 1
+    except Exception:
+        logger.warning(
+            "Could not queue %d notification(s) (ids %s); the delivery sweep will send them.",
+            len(notification_ids) - queued, notification_ids[queued:queued + 20], exc_info=True,
+        )
     return queued
