@@ -3,6 +3,7 @@
 Views check input, call one service and render; the services decide who may do what.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -240,7 +241,8 @@ def profile(request):
             messages.success(request, _("Saved."))
             response = redirect("accounts:profile")
             # The saved language wins over a language picked earlier in this browser.
-            response.delete_cookie("django_language")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"],
+                                samesite="Lax", secure=request.is_secure())
             return response
     access = access_for(user)
     return render(request, "organizations/profile.html", {
