@@ -229,10 +229,13 @@ def instalments_due_notify(*, today: datetime.date) -> Counter:
     for instalment in _open_instalments(today, today + INSTALMENT_NOTICE):
         application = instalment.loan.application
         with transaction.atomic():
-            notify(kind=Kind.INSTALMENT_DUE, recipients=organization_recipients(application.organization),
-                   event=f"i{instalment.pk}v{instalment.version}", application=application,
-                   context=_instalment_context(instalment, today))
-        counts["instalment_due:checked"] += 1
+            written = notify(
+                kind=Kind.INSTALMENT_DUE, recipients=organization_recipients(application.organization),
+                event=f"i{instalment.pk}v{instalment.version}", application=application,
+                context=_instalment_context(instalment, today),
+            )
+        if written:
+            counts["instalment_due:notified"] += 1
     return counts
 
 
@@ -249,8 +252,11 @@ def arrears_notify(*, today: datetime.date) -> Counter:
             if days >= 30:
                 recipients += finance_recipients()
             with transaction.atomic():
-                notify(kind=Kind.ARREARS_NOTICE, recipients=recipients,
-                       event=f"i{instalment.pk}v{instalment.version}late{days}", application=application,
-                       context=_instalment_context(instalment, today))
-            counts[f"arrears_{days}:checked"] += 1
+                written = notify(
+                    kind=Kind.ARREARS_NOTICE, recipients=recipients,
+                    event=f"i{instalment.pk}v{instalment.version}late{days}", application=application,
+                    context=_instalment_context(instalment, today),
+                )
+            if written:
+                counts[f"arrears_{days}:notified"] += 1
     return counts

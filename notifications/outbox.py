@@ -73,15 +73,20 @@ def _babel_locale(language: str) -> str:
 
 
 def notify(*, kind: str, recipients: Iterable[Recipient], event: str, context: dict[str, Any],
-           application=None) -> list[int]:
+           application=None) -> int:
     """Write ``kind`` for each recipient of ``event`` (once per event and recipient).
 
-    ``event`` names what happened (a transition's log id, a deadline and its date) so that running
-    the same thing twice writes nothing new. Returns the ids of the rows waiting for e-mail delivery.
+    ``event`` names what happened (a transition's log id, a deadline, an instalment and how late it
+    is) so that running the same thing twice writes nothing new. Returns how many rows were written.
     """
     recipients = _unique(recipients)
     if not recipients:
-        return []
+        return 0
+    keys = {recipient.key: f"{kind}:{event}:{recipient.key}"[:200] for recipient in recipients}
+    written = set(
+        Notification.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True)
+    )
+    recipients = [recipient for recipient in recipients if keys[recipient.key] not in written]
     choices = _preferences(kind, recipients)
     rows = []
     for recipient in recipients:
@@ -94,20 +99,19 @@ def notify(*, kind: str, recipients: Iterable[Recipient], event: str, context: d
         rows.append(Notification(
             recipient=recipient.user, email=email, language=recipient.language, kind=kind,
             application=application, subject=subject, body=body, in_app=in_app,
-            dedupe_key=f"{kind}:{event}:{recipient.key}"[:200],
-            email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
+            dedupe_key=keys[recipient.key], email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
         ))
     if not rows:
-        return []
+        return 0
+    # A concurrent run may have written some of them meanwhile: the unique key keeps one of each.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    pending = list(
-        Notification.objects.filter(
-            dedupe_key__in=[row.dedupe_key for row in rows], email_status=EmailStatus.PENDING
-        ).values_list("pk", flat=True)
-    )
+    pending = [row.dedupe_key for row in rows if row.email_status == EmailStatus.PENDING]
     if pending:
-        transaction.on_commit(lambda: queue_delivery(pending))
-    return pending
+        ids = list(Notification.objects.filter(
+            dedupe_key__in=pending, email_status=EmailStatus.PENDING
+        ).values_list("pk", flat=True))
+        transaction.on_commit(lambda: queue_delivery(ids))
+    return len(rows)
 
 
 def _unique(recipients: Iterable[Recipient]) -> list[Recipient]:
