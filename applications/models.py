@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from funds.money import Money
 
@@ -89,6 +90,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         _("decision terms"), default=dict, blank=True,
         help_text=_("What the decision fixed besides the amount, e.g. a loan's rate and term."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("application")

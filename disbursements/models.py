@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from funds.money import Money
 
@@ -191,6 +192,7 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     written_off_on = models.DateField(_("written off on"), null=True, blank=True)
     written_off_amount = models.DecimalField(_("amount written off"), default=0, **AMOUNT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("loan")

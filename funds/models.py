@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class FundCode(models.TextChoices):
@@ -24,6 +25,7 @@ class Fund(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=FundKind.choices)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     is_open = models.BooleanField(_("accepting applications"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("fund")
@@ -68,6 +70,7 @@ class FundParameters(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("fund parameters")

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .choices import FUND_SCOPED_ROLES, CertificationStatus, Country, Grade, Language, Product, Role
 
@@ -90,6 +91,7 @@ class User(AbstractUser):
         help_text=_("The address this person proved they receive mail at; documents go only there."),
     )
     email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
