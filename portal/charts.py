@@ -13,7 +13,7 @@ from .templatetags.portal import money
 from .templatetags.portal import percent as format_percent
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 90, 20, 20, 50
+LEFT, RIGHT, TOP, BOTTOM = 130, 20, 20, 50
 COLOURS = ("#1f6f3f", "#b5651d", "#2f5f9f", "#8a2f6f")
 
 
