@@ -204,7 +204,7 @@ def test_finance_pays_a_youth_loan_and_sees_it_fall_into_arrears(browser, live_s
     page = finance.page
     finance.go("/finance/")
     finance.shot("desk")
-    page.click(f"form[action^='/finance/disbursements/'][action$='/approve/'] button")
+    page.click("form[action^='/finance/disbursements/'][action$='/approve/'] button")
     page.fill("input[name=paid_on]", (today - datetime.timedelta(days=95)).isoformat())
     page.fill("input[name=reference]", "TRF-2026-001")
     finance.shot("pay-form")
