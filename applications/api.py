@@ -17,6 +17,7 @@ from . import services
 from .errors import Invalid, NotPermitted
 from .models import Application, Document, InformationRequest, Review
 from .parsers import UploadParser
+from .permissions import may_see_reviews
 from .reviews import review_submit
 from .selectors import applications_visible_to
 from .serializers import (
@@ -223,9 +224,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get", "post"])
     def reviews(self, request, pk=None):
         application = self.get_object()
-        access = access_for(request.user)
-        if not (access.sits_on(application.fund_id) or access.sees_everything):
-            if access.organization_id == application.organization_id:
+        if not may_see_reviews(request.user, application):
+            if access_for(request.user).organization_id == application.organization_id:
                 raise NotPermitted(_("The committee's reviews are not shown to applicants."))
             raise NotFound()
         if request.method == "GET":

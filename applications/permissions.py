@@ -30,6 +30,12 @@ def may_run(user, application, transition: str) -> bool:
     return bool(spec.actors_in(application.status) & actors_for(user, application))
 
 
+def may_see_reviews(user, application) -> bool:
+    """The committee's reviews are for the fund's committee and for staff who see everything."""
+    access = access_for(user)
+    return access.sits_on(application.fund_id) or access.sees_everything
+
+
 def visible_applications_filter(user) -> Q:
     """The applications ``user`` may see, as a filter. Anything else is "not found" to them.
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from applications import services
 from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application, Document, Review
-from applications.permissions import actors_for
+from applications.permissions import actors_for, may_see_reviews
 from applications.reviews import quorum_status
 from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
@@ -54,11 +54,6 @@ def days_left(application: Application) -> int | None:
     if application.decision_due is None or application.status not in OPEN_STATES:
         return None
     return (application.decision_due - timezone.localdate()).days
-
-
-def may_see_reviews(access, application) -> bool:
-    """The committee's reviews, as ``GET /applications/{id}/reviews/`` shows them."""
-    return access.sits_on(application.fund_id) or access.sees_everything
 
 
 # --------------------------------------------------------------------------- home and profile
@@ -333,7 +328,7 @@ def application_context(request, application, *, form_errors=None, failed_action
         log.label = (spec.applicant_label if is_applicant else spec.label) if spec else log.transition
     open_request = application.information_requests.filter(
         answered_at__isnull=True, expired_at__isnull=True).first()
-    show_reviews = may_see_reviews(access, application)
+    show_reviews = may_see_reviews(request.user, application)
     reviews = []
     my_review = None
     quorum = None
