@@ -34,8 +34,11 @@ def test_grant_is_approved_then_paid_by_finance_through_the_api(api_as):
     listed = finance.get(f"/api/v1/disbursements/?application={application.pk}").json()
     assert [row["id"] for row in listed["results"]] == [disbursement.pk]
     assert finance.post(f"/api/v1/disbursements/{disbursement.pk}/approve/").json()["status"] == "approved"
-    response = finance.post(f"/api/v1/disbursements/{disbursement.pk}/pay/",
-                            {"paid_on": TODAY.isoformat(), "reference": "TRF-889"}, format="json")
+    response = finance.post(
+        f"/api/v1/disbursements/{disbursement.pk}/pay/",
+        {"paid_on": TODAY.isoformat(), "reference": "TRF-889"},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "paid"
     assert response.json()["paid_amount"] == str(application.approved_amount)
@@ -49,8 +52,11 @@ def test_grant_is_approved_then_paid_by_finance_through_the_api(api_as):
     application.refresh_from_db()
     assert application.status == "in_execution"
     # paying again with the same reference changes nothing
-    again = finance.post(f"/api/v1/disbursements/{disbursement.pk}/pay/",
-                         {"paid_on": TODAY.isoformat(), "reference": "TRF-889"}, format="json")
+    again = finance.post(
+        f"/api/v1/disbursements/{disbursement.pk}/pay/",
+        {"paid_on": TODAY.isoformat(), "reference": "TRF-889"},
+        format="json",
+    )
     assert again.status_code == 200
     assert fund_balances(fund).cash == after.cash
 
@@ -61,8 +67,14 @@ def test_only_finance_pays_and_other_organisations_do_not_see_it(api_as):
     owner = api_as(application.applicant)
     assert owner.get(f"/api/v1/disbursements/{disbursement.pk}/").status_code == 200
     assert owner.post(f"/api/v1/disbursements/{disbursement.pk}/approve/").status_code == 403
-    assert owner.post(f"/api/v1/disbursements/{disbursement.pk}/pay/",
-                      {"paid_on": TODAY.isoformat(), "reference": "X"}, format="json").status_code == 403
+    assert (
+        owner.post(
+            f"/api/v1/disbursements/{disbursement.pk}/pay/",
+            {"paid_on": TODAY.isoformat(), "reference": "X"},
+            format="json",
+        ).status_code
+        == 403
+    )
     stranger = api_as(OppUserFactory())
     assert stranger.get(f"/api/v1/disbursements/{disbursement.pk}/").status_code == 404
     assert stranger.post(f"/api/v1/disbursements/{disbursement.pk}/approve/").status_code == 404
@@ -75,8 +87,10 @@ def test_pay_before_approval_is_a_conflict(api_as):
     application = drive(fund_code="climate-eventuality", to="conditions_accepted")
     disbursement = Disbursement.objects.get(application=application)
     response = api_as(application.cast.finance).post(
-        f"/api/v1/disbursements/{disbursement.pk}/pay/", {"paid_on": TODAY.isoformat(), "reference": "X"},
-        format="json")
+        f"/api/v1/disbursements/{disbursement.pk}/pay/",
+        {"paid_on": TODAY.isoformat(), "reference": "X"},
+        format="json",
+    )
     assert response.status_code == 409
 
 
@@ -85,28 +99,40 @@ def test_tranches_paid_in_another_currency_and_a_cancelled_tranche_releases_its_
     fund = application.fund
     finance = api_as(application.cast.finance)
     first = Disbursement.objects.get(application=application)
-    split = finance.post(f"/api/v1/disbursements/{first.pk}/split/", {"amounts": ["5000.00", "3000.00"]},
-                         format="json")
+    split = finance.post(
+        f"/api/v1/disbursements/{first.pk}/split/", {"amounts": ["5000.00", "3000.00"]}, format="json"
+    )
     assert split.status_code == 201, split.json()
     assert [(row["tranche"], row["amount"]) for row in split.json()] == [(1, "5000.00"), (2, "3000.00")]
-    bad = finance.post(f"/api/v1/disbursements/{first.pk}/split/", {"amounts": ["1.00", "1.00"]}, format="json")
+    bad = finance.post(
+        f"/api/v1/disbursements/{first.pk}/split/", {"amounts": ["1.00", "1.00"]}, format="json"
+    )
     assert bad.status_code == 400
 
     finance.post(f"/api/v1/disbursements/{first.pk}/approve/")
-    no_rate = finance.post(f"/api/v1/disbursements/{first.pk}/pay/",
-                           {"paid_on": TODAY.isoformat(), "reference": "T1", "currency": "HNL"}, format="json")
+    no_rate = finance.post(
+        f"/api/v1/disbursements/{first.pk}/pay/",
+        {"paid_on": TODAY.isoformat(), "reference": "T1", "currency": "HNL"},
+        format="json",
+    )
     assert no_rate.status_code == 400 and "exchange_rate" in no_rate.json()
-    paid = finance.post(f"/api/v1/disbursements/{first.pk}/pay/",
-                        {"paid_on": TODAY.isoformat(), "reference": "T1", "currency": "HNL",
-                         "exchange_rate": "24.6512"}, format="json").json()
+    paid = finance.post(
+        f"/api/v1/disbursements/{first.pk}/pay/",
+        {"paid_on": TODAY.isoformat(), "reference": "T1", "currency": "HNL", "exchange_rate": "24.6512"},
+        format="json",
+    ).json()
     assert paid["status"] == "paid"
     assert Decimal(paid["payment_amount"]) == Decimal("123256.00")
     assert paid["payment_currency"] == "HNL"
 
     second = Disbursement.objects.get(application=application, tranche=2)
     committed_before = fund_balances(fund).committed
-    assert finance.post(f"/api/v1/disbursements/{second.pk}/cancel/", {"reason": "Project cut"},
-                        format="json").json()["status"] == "cancelled"
+    assert (
+        finance.post(
+            f"/api/v1/disbursements/{second.pk}/cancel/", {"reason": "Project cut"}, format="json"
+        ).json()["status"]
+        == "cancelled"
+    )
     assert fund_balances(fund).committed == committed_before - Decimal("3000.00")
     assert finance.post(f"/api/v1/disbursements/{second.pk}/approve/").status_code == 409
 
@@ -117,10 +143,18 @@ def test_failed_payment_keeps_the_commitment(api_as):
     finance = api_as(application.cast.finance)
     committed = fund_balances(application.fund).committed
     finance.post(f"/api/v1/disbursements/{disbursement.pk}/approve/")
-    assert finance.post(f"/api/v1/disbursements/{disbursement.pk}/fail/", {"reason": ""},
-                        format="json").status_code == 400
-    assert finance.post(f"/api/v1/disbursements/{disbursement.pk}/fail/", {"reason": "Bank returned it"},
-                        format="json").json()["status"] == "failed"
+    assert (
+        finance.post(
+            f"/api/v1/disbursements/{disbursement.pk}/fail/", {"reason": ""}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        finance.post(
+            f"/api/v1/disbursements/{disbursement.pk}/fail/", {"reason": "Bank returned it"}, format="json"
+        ).json()["status"]
+        == "failed"
+    )
     assert fund_balances(application.fund).committed == committed
 
 
@@ -129,10 +163,16 @@ def test_every_ledger_transaction_balances_after_payment(api_as):
     disbursement = Disbursement.objects.get(application=application)
     finance = api_as(application.cast.finance)
     finance.post(f"/api/v1/disbursements/{disbursement.pk}/approve/")
-    finance.post(f"/api/v1/disbursements/{disbursement.pk}/pay/",
-                 {"paid_on": TODAY.isoformat(), "reference": "T"}, format="json")
-    kinds = list(LedgerEntry.objects.filter(transaction__application=application)
-                 .values_list("transaction__kind", flat=True).distinct())
+    finance.post(
+        f"/api/v1/disbursements/{disbursement.pk}/pay/",
+        {"paid_on": TODAY.isoformat(), "reference": "T"},
+        format="json",
+    )
+    kinds = list(
+        LedgerEntry.objects.filter(transaction__application=application)
+        .values_list("transaction__kind", flat=True)
+        .distinct()
+    )
     assert set(kinds) == {"commitment", "commitment_release", "disbursement"}
     for tx_id in LedgerEntry.objects.values_list("transaction_id", flat=True).distinct():
         entries = LedgerEntry.objects.filter(transaction_id=tx_id)

@@ -19,9 +19,12 @@ D = Decimal
 
 
 def _pay(client, loan, key, amount, paid_on=TODAY, reference="REC-1"):
-    return client.post(f"/api/v1/loans/{loan.pk}/repayments/",
-                       {"amount": amount, "paid_on": paid_on.isoformat(), "reference": reference},
-                       format="json", HTTP_IDEMPOTENCY_KEY=key)
+    return client.post(
+        f"/api/v1/loans/{loan.pk}/repayments/",
+        {"amount": amount, "paid_on": paid_on.isoformat(), "reference": reference},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
 
 
 def test_a_loan_is_created_on_acceptance_and_its_schedule_starts_one_period_after_payment(api_as):
@@ -33,8 +36,16 @@ def test_a_loan_is_created_on_acceptance_and_its_schedule_starts_one_period_afte
     assert (detail["principal"], detail["outstanding"], detail["currency"]) == ("3000.00", "3000.00", "USD")
     assert Decimal(detail["annual_interest_rate"]) == 6
     schedule = client.get(f"/api/v1/loans/{loan.pk}/schedule/").json()
-    expected = build_schedule(ScheduleTerms(principal=D("3000.00"), annual_rate_percent=D(6), instalments=12,
-                                            frequency="monthly", disbursed_on=paid_on, minor_unit=D("0.01")))
+    expected = build_schedule(
+        ScheduleTerms(
+            principal=D("3000.00"),
+            annual_rate_percent=D(6),
+            instalments=12,
+            frequency="monthly",
+            disbursed_on=paid_on,
+            minor_unit=D("0.01"),
+        )
+    )
     assert len(schedule) == 12
     assert schedule[0]["due_date"] == add_months(paid_on, 1).isoformat()
     assert [(r["n"], r["principal"], r["interest"], r["total"]) for r in schedule] == [
@@ -61,8 +72,14 @@ def test_repayment_is_idempotent_per_key(api_as):
     assert Repayment.objects.filter(loan=loan).count() == 1
     assert LedgerTransaction.objects.count() == transactions
     assert _pay(client, loan, "abc-1", "100.00").status_code == 409
-    assert client.post(f"/api/v1/loans/{loan.pk}/repayments/", {"amount": "1.00", "paid_on": TODAY.isoformat()},
-                       format="json").status_code == 400
+    assert (
+        client.post(
+            f"/api/v1/loans/{loan.pk}/repayments/",
+            {"amount": "1.00", "paid_on": TODAY.isoformat()},
+            format="json",
+        ).status_code
+        == 400
+    )
     assert Repayment.objects.filter(loan=loan).count() == 1
 
 
@@ -106,8 +123,11 @@ def test_reversing_a_repayment_reallocates_the_others_with_reversing_entries(api
     first = _pay(client, loan, "a", "258.20", paid_on=TODAY - datetime.timedelta(days=30)).json()
     second = _pay(client, loan, "b", "258.20", paid_on=TODAY - datetime.timedelta(days=1)).json()
     assert second["interest"] == "13.78"
-    response = client.post(f"/api/v1/loans/{loan.pk}/repayments/{first['id']}/reverse/",
-                           {"reason": "Cheque bounced"}, format="json")
+    response = client.post(
+        f"/api/v1/loans/{loan.pk}/repayments/{first['id']}/reverse/",
+        {"reason": "Cheque bounced"},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["reversed_at"]
     second_now = Repayment.objects.get(pk=second["id"])
     assert (second_now.interest, second_now.principal) == (D("15.00"), D("243.20"))
@@ -120,7 +140,9 @@ def test_reversing_a_repayment_reallocates_the_others_with_reversing_entries(api
     assert balances.interest_received == D("15.00")
     assert client.get(f"/api/v1/loans/{loan.pk}/").json()["status"] == "in_arrears"
     # reversing twice changes nothing
-    client.post(f"/api/v1/loans/{loan.pk}/repayments/{first['id']}/reverse/", {"reason": "again"}, format="json")
+    client.post(
+        f"/api/v1/loans/{loan.pk}/repayments/{first['id']}/reverse/", {"reason": "again"}, format="json"
+    )
     assert reversals.count() == 2
 
 
@@ -128,8 +150,11 @@ def test_reschedule_spreads_what_is_owed_over_a_new_schedule(api_as):
     loan = paid_loan(paid_on=TODAY - datetime.timedelta(days=100))
     client = api_as(loan.finance)
     _pay(client, loan, "p1", "258.20", paid_on=TODAY - datetime.timedelta(days=60))
-    response = client.post(f"/api/v1/loans/{loan.pk}/reschedule/",
-                           {"starts_on": TODAY.isoformat(), "term_months": 12, "reason": "Frost"}, format="json")
+    response = client.post(
+        f"/api/v1/loans/{loan.pk}/reschedule/",
+        {"starts_on": TODAY.isoformat(), "term_months": 12, "reason": "Frost"},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     detail = response.json()
     assert detail["is_rescheduled"] and detail["status"] == "active" and detail["schedule_version"] == 2
@@ -146,8 +171,12 @@ def test_write_off_needs_a_second_person_then_recoveries_are_income(api_as):
     loan = paid_loan(paid_on=TODAY - datetime.timedelta(days=200))
     proposer = api_as(loan.finance)
     assert proposer.post(f"/api/v1/loans/{loan.pk}/write-off/approve/").status_code == 409
-    assert proposer.post(f"/api/v1/loans/{loan.pk}/write-off/", {"reason": "Group dissolved"},
-                         format="json").status_code == 200
+    assert (
+        proposer.post(
+            f"/api/v1/loans/{loan.pk}/write-off/", {"reason": "Group dissolved"}, format="json"
+        ).status_code
+        == 200
+    )
     assert proposer.post(f"/api/v1/loans/{loan.pk}/write-off/approve/").status_code == 403
     approver = api_as(staff_user(Role.FINANCE))
     detail = approver.post(f"/api/v1/loans/{loan.pk}/write-off/approve/").json()
@@ -156,11 +185,20 @@ def test_write_off_needs_a_second_person_then_recoveries_are_income(api_as):
     balances = fund_balances(loan.fund)
     assert balances.written_off == D("3000.00") and balances.outstanding == 0
     assert Application.objects.get(pk=loan.application_id).status == "closed"
-    recovery = approver.post(f"/api/v1/loans/{loan.pk}/recoveries/",
-                             {"amount": "400.00", "received_on": TODAY.isoformat()}, format="json")
+    recovery = approver.post(
+        f"/api/v1/loans/{loan.pk}/recoveries/",
+        {"amount": "400.00", "received_on": TODAY.isoformat()},
+        format="json",
+    )
     assert recovery.status_code == 201
-    assert approver.post(f"/api/v1/loans/{loan.pk}/recoveries/",
-                         {"amount": "2600.01", "received_on": TODAY.isoformat()}, format="json").status_code == 400
+    assert (
+        approver.post(
+            f"/api/v1/loans/{loan.pk}/recoveries/",
+            {"amount": "2600.01", "received_on": TODAY.isoformat()},
+            format="json",
+        ).status_code
+        == 400
+    )
     assert fund_balances(loan.fund).recovered == D("400.00")
     assert _pay(approver, loan, "x", "1.00").status_code == 409
 
@@ -174,8 +212,10 @@ def test_daily_refresh_moves_loans_into_arrears():
 
 
 def test_loan_terms_come_from_the_decision():
-    loan = paid_loan(paid_on=TODAY, terms={**TERMS, "term_months": 6, "repayment_frequency": "quarterly",
-                                           "schedule_method": "flat"})
+    loan = paid_loan(
+        paid_on=TODAY,
+        terms={**TERMS, "term_months": 6, "repayment_frequency": "quarterly", "schedule_method": "flat"},
+    )
     rows = list(loan.instalments.filter(is_current=True))
     assert len(rows) == 2 and rows[0].due_date == add_months(TODAY, 3)
     assert loan.schedule_method == "flat"

@@ -53,12 +53,15 @@ def test_arrears_buckets_and_par30(portfolio_loans, django_assert_num_queries):
 
 def test_rescheduled_loans_count_at_risk_and_paid_loans_leave_buckets(portfolio_loans):
     on_time, late, _very_late = portfolio_loans
-    services.loan_reschedule(loan_id=late.pk, by=late.finance, starts_on=TODAY, term_months=12, reason="Drought")
+    services.loan_reschedule(
+        loan_id=late.pk, by=late.finance, starts_on=TODAY, term_months=12, reason="Drought"
+    )
     report = reports.portfolio(on=TODAY)
     assert report["par30"] == "66.67"
     assert _bucket(report, "1_30")["count"] == 0 and _bucket(report, "on_time")["count"] == 2
-    services.repayment_record(loan_id=on_time.pk, by=on_time.finance, amount="3100.00", paid_on=TODAY,
-                              idempotency_key="k")
+    services.repayment_record(
+        loan_id=on_time.pk, by=on_time.finance, amount="3100.00", paid_on=TODAY, idempotency_key="k"
+    )
     report = reports.portfolio(on=TODAY)
     assert report["loans"] == 2 and report["outstanding"] == "6000.00" and report["par30"] == "100.00"
 
@@ -72,14 +75,17 @@ def test_filters_by_country_and_product(portfolio_loans):
 
 def test_collections_in_a_period(portfolio_loans):
     on_time, late, _ = portfolio_loans
-    services.repayment_record(loan_id=late.pk, by=late.finance, amount="100.00", paid_on=TODAY,
-                              idempotency_key="c1")
+    services.repayment_record(
+        loan_id=late.pk, by=late.finance, amount="100.00", paid_on=TODAY, idempotency_key="c1"
+    )
     result = reports.collections(start=TODAY.replace(day=1), end=TODAY)
     assert (result["repayments"], result["amount"], result["interest"]) == (1, "100.00", "15.00")
     assert reports.collections(start=_ago(400), end=_ago(300))["amount"] == "0.00"
 
 
-def test_report_api_json_csv_and_xlsx_for_finance_only(portfolio_loans, api_as, django_assert_max_num_queries):
+def test_report_api_json_csv_and_xlsx_for_finance_only(
+    portfolio_loans, api_as, django_assert_max_num_queries
+):
     finance = api_as(staff_user(Role.FINANCE))
     with django_assert_max_num_queries(8):
         response = finance.get("/api/v1/reports/portfolio/?fund=youth-revolving")
@@ -106,7 +112,9 @@ def test_report_api_json_csv_and_xlsx_for_finance_only(portfolio_loans, api_as, 
     assert finance.get("/api/v1/reports/portfolio/?fund=nope").status_code == 404
 
 
-def test_loan_list_query_count_does_not_grow_with_loans(portfolio_loans, api_as, django_assert_max_num_queries):
+def test_loan_list_query_count_does_not_grow_with_loans(
+    portfolio_loans, api_as, django_assert_max_num_queries
+):
     finance = api_as(staff_user(Role.FINANCE))
     with django_assert_max_num_queries(4):
         body = finance.get("/api/v1/loans/").json()
