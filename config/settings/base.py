@@ -186,6 +186,7 @@ SPECTACULAR_SETTINGS = {
         "ProductEnum": "organizations.choices.Product",
         "CountryEnum": "organizations.choices.Country",
         "ApplicationStatusEnum": "applications.workflow.Status",
+        "LanguageEnum": "organizations.choices.Language",
     },
 }
 
