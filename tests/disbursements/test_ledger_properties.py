@@ -1,5 +1,6 @@
 """Random sequences of money operations keep the funds' books consistent."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -76,12 +77,10 @@ class FundBooks(RuleBasedStateMachine):
     @rule(data=st.data(), amount=amounts, key=st.sampled_from(["a", "b", "c", "d"]))
     def repay(self, data, amount, key):
         loan = Loan.objects.get(pk=data.draw(st.sampled_from(self.loans)))
-        try:
+        with contextlib.suppress(Refused):
             services.repayment_record(
                 loan_id=loan.pk, by=self.youth_cast.finance, amount=amount, paid_on=TODAY, idempotency_key=key
             )
-        except Refused:
-            pass
 
     @precondition(lambda self: self.loans)
     @rule(data=st.data())
@@ -92,14 +91,12 @@ class FundBooks(RuleBasedStateMachine):
             )
         )
         if standing:
-            try:
+            with contextlib.suppress(Refused):
                 services.repayment_reverse(
                     repayment_id=data.draw(st.sampled_from(standing)),
                     by=self.youth_cast.finance,
                     reason="Bounced",
                 )
-            except Refused:
-                pass
 
     @precondition(lambda self: self.loans)
     @rule(data=st.data())
