@@ -74,9 +74,10 @@ def _limits() -> tuple[int, int, int]:
 
 
 def _keys(request, username: str) -> tuple[str, str | None]:
-    name_key = "fondos:login-fail:user:" + hash_token((username or "").strip().lower())
+    namespace = getattr(settings, "FONDOS_LOGIN_LOCKOUT_NAMESPACE", "fondos:login-fail")
+    name_key = f"{namespace}:user:" + hash_token((username or "").strip().lower())
     address = request.META.get("REMOTE_ADDR") if request is not None else None
-    address_key = f"fondos:login-fail:addr:{address}" if address else None
+    address_key = f"{namespace}:addr:{address}" if address else None
     return name_key, address_key
 
 

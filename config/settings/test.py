@@ -5,6 +5,7 @@ off and run a real Celery worker against Redis.
 """
 
 import tempfile
+import uuid
 
 from .base import *  # noqa: F403
 
@@ -14,3 +15,5 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="fondos-test-media-")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Sign-in failure counters live in the cache (Redis on the PostgreSQL pass): keep each run's apart.
+FONDOS_LOGIN_LOCKOUT_NAMESPACE = f"fondos-test-{uuid.uuid4().hex}:login-fail"

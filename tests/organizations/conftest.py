@@ -1,5 +1,6 @@
 import itertools
 import re
+import uuid
 
 import pytest
 from django.test import Client
@@ -59,3 +60,9 @@ def link_in(message) -> str:
     match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
     assert match, message.body
     return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_lockout_counters(settings):
+    """Each test counts sign-in failures from zero, also on Redis where counters outlive the test."""
+    settings.FONDOS_LOGIN_LOCKOUT_NAMESPACE = f"test-{uuid.uuid4().hex}"
