@@ -1,5 +1,6 @@
 """Account pages under /accounts/ (sign-in and sign-out are the portal's)."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
@@ -37,6 +38,8 @@ urlpatterns = [
         email_template_name="organizations/email/password_reset.txt",
         subject_template_name="organizations/email/password_reset_subject.txt",
         success_url=reverse_lazy("accounts:password-reset-done"),
+        # Links point at the configured site address, never at the Host header of the request.
+        extra_email_context={"site_url": settings.SITE_URL},
     ), name="password-reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="organizations/password_reset_done.html",
