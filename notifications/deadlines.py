@@ -91,6 +91,7 @@ def run_deadlines(*, today: datetime.date | None = None) -> Counter:
 
 def deadlines_sweep(*, today: datetime.date) -> Counter:
     counts: Counter = Counter()
+    _audience_cache.clear()
     due_ids = list(
         Deadline.objects.filter(done_at__isnull=True, due_on__lte=today).values_list("pk", flat=True)
     )
@@ -129,16 +130,26 @@ def _context(application, **extra):
     return application_context(application, **extra)
 
 
+# The secretariat and each fund's chair, read once per sweep rather than once per application.
+_audience_cache: dict = {}
+
+
+def _decision_audience(fund_id: int):
+    from .recipients import chair_recipients, secretariat_recipients
+
+    if fund_id not in _audience_cache:
+        _audience_cache[fund_id] = secretariat_recipients() + chair_recipients(fund_id)
+    return _audience_cache[fund_id]
+
+
 def _decision_clock(kind: str):
     def act(deadline: Deadline, today: datetime.date) -> str:
-        from .recipients import chair_recipients, secretariat_recipients
-
         application = deadline.application
         if application.status not in UNDECIDED:
             return "decided"
         days_left = (application.decision_due - today).days if application.decision_due else ""
         notify(
-            kind=kind, recipients=secretariat_recipients() + chair_recipients(application.fund_id),
+            kind=kind, recipients=_decision_audience(application.fund_id),
             event=f"d{deadline.pk}", application=application,
             context=_context(application, days_left=days_left),
         )
