@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from organizations.forms import LockoutAwareAuthenticationForm
+
 from . import finance_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(
+        redirect_authenticated_user=True, authentication_form=LockoutAwareAuthenticationForm,
+    ), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organization/", views.organization_profile, name="organization"),
     path("apply/<slug:fund_code>/", views.apply, name="apply"),

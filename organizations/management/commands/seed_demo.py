@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from funds.ledger import fund_capital_add
 from funds.models import Fund, FundParameters, TransactionKind
@@ -92,7 +93,7 @@ class Command(BaseCommand):
                 organization.certification_expiry = datetime.date(2028, 6, 30)
                 organization.save()
             self._user(username, password, organization=organization,
-                       language=organization.preferred_language)
+                       language=organization.preferred_language, is_representative=True)
 
         for username, roles in STAFF.items():
             user = self._user(username, password, is_staff=username == "admin",
@@ -106,7 +107,10 @@ class Command(BaseCommand):
     def _user(self, username, password, **fields):
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, email=f"{username}@fondos.example", **fields)
+            email = f"{username}@fondos.example"
+            # Demo addresses count as verified so that letters and notices reach the demo inboxes.
+            user = User(username=username, email=email, email_verified=email,
+                        email_verified_at=timezone.now(), **fields)
             user.set_password(password)
             user.save()
         return user
