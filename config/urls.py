@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from organizations.api import TokenView
+from security.api import AuditHistoryView
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -12,6 +13,7 @@ api_v1 = [
     path("", include("disbursements.urls")),
     path("", include("letters.urls")),
     path("", include("notifications.urls")),
+    path("audit/history/", AuditHistoryView.as_view(), name="audit-history"),
 ]
 
 urlpatterns = [
@@ -19,7 +21,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/", include("organizations.web_urls")),
+    path("accounts/", include("security.urls")),
     path("", include("portal.urls")),
 ]
+
+handler500 = "security.views.server_error"

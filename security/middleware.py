@@ -1,0 +1,79 @@
+"""Middleware for cross-cutting guards: security headers, two-factor sign-in, database outages."""
+
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from .outage import database_unavailable_response
+from .two_factor import second_factor_pending
+
+# Pages use only Fondos' own static files; Swagger UI (the API docs) sets inline styles on its widgets.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+API_DOCS_POLICY = CONTENT_SECURITY_POLICY + "; style-src 'self' 'unsafe-inline'"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.api_docs_path = None
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.api_docs_path is None:
+            self.api_docs_path = reverse("api-docs")
+        policy = API_DOCS_POLICY if request.path == self.api_docs_path else CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A translated 503 page (or ``{"detail": ...}`` for the API) when the database cannot be reached.
+
+    Views' errors arrive here; errors raised while other middleware reads the session are handled by
+    ``security.views.server_error`` (``handler500``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            return database_unavailable_response(request)
+        return None
+
+
+class TwoFactorMiddleware:
+    """Until a person with a TOTP device has given the current code, only the code page opens."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if second_factor_pending(request) and not self._exempt(request.path):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": str(_("Enter the code from your authenticator app to continue."))},
+                    status=403,
+                )
+            verify = reverse("security:two-factor-verify")
+            return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        from django.conf import settings
+
+        allowed = (reverse("security:two-factor-verify"), reverse("logout"), reverse("set_language"),
+                   "/" + settings.STATIC_URL.lstrip("/"))
+        return path.startswith(allowed)
