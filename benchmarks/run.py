@@ -1,0 +1,176 @@
+"""Every benchmark in one command; prints the figures and writes ``docs/performance.md``.
+
+    .venv/bin/python benchmarks/run.py --scale full|small [--databases postgres,sqlite] [--reuse]
+
+For each database: migrate, fill with ``manage.py generate_load_data`` (full: 10,000 organisations,
+200,000 applications, 50,000 loans with 1,000,000 instalments; small: a tenth), then
+- ``benchmarks/api.py``: list, detail, loan schedule and portfolio report against their floors, queries
+  per request, submissions per second through gunicorn (two workers) against a trivial endpoint;
+- ``benchmarks/portfolio_report.py --loans 0``: the report function against one SQL aggregate, on the
+  generated portfolio (PostgreSQL);
+- ``benchmarks/deadline_sweep.py``: the sweep at two sizes with the same number due (PostgreSQL; it
+  empties the application tables, so it runs last and the next run fills them again);
+and once ``benchmarks/letters.py`` (decision letters per minute for one worker, on its own SQLite).
+PostgreSQL is ``$FONDOS_PERF_POSTGRES_URL`` (default ``postgres://postgres@127.0.0.1:5432/fondos_perf``);
+SQLite is a file under /tmp. With ``REDIS_URL`` tasks are queued to Redis (default db 7 for PostgreSQL).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv/bin/python")
+SCALES = {
+    "full": {"organizations": 10_000, "applications": 200_000, "loans": 50_000, "sweep": (10_000, 200_000),
+             "repeat": 100, "submissions": 300},
+    "small": {"organizations": 1_000, "applications": 20_000, "loans": 5_000, "sweep": (2_000, 40_000),
+              "repeat": 50, "submissions": 100},
+}
+TARGETS = {"applications list": 2.0, "application detail": 2.0, "loan schedule": 2.0, "portfolio report": 2.0}
+
+
+def run(args: list[str], env: dict, timeout: int = 3600) -> str:
+    print(f"$ {' '.join(args)}", flush=True)
+    started = time.perf_counter()
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)  # noqa: S603
+    output = result.stdout + (result.stderr if result.returncode else "")
+    print(output.rstrip(), flush=True)
+    print(f"  ({time.perf_counter() - started:.0f} s, exit {result.returncode})", flush=True)
+    return output
+
+
+def environment(url: str, redis: str | None) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.base",
+           "DEBUG": "false"}
+    env.pop("REDIS_URL", None)
+    if redis:
+        env["REDIS_URL"] = redis
+    return env
+
+
+def applications_in(env: dict) -> int:
+    output = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "shell", "-c",
+         "from applications.models import Application; print(Application.objects.count())"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout
+    return int(output.strip().splitlines()[-1])
+
+
+def bench_database(name: str, url: str, redis: str | None, scale: dict, reuse: bool) -> dict:
+    env = environment(url, redis)
+    figures: dict = {"database": name}
+    run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    if not (reuse and applications_in(env) >= scale["applications"]):
+        output = run([PYTHON, "manage.py", "generate_load_data", "--reset", "--seed", "1", "--check",
+                      "--organizations", str(scale["organizations"]),
+                      "--applications", str(scale["applications"]), "--loans", str(scale["loans"])], env,
+                     timeout=7200)
+        found = re.search(r"total rows ([\d,]+) in ([\d.]+) s", output)
+        figures["generated"] = {"rows": found.group(1), "seconds": float(found.group(2))} if found else None
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        run([PYTHON, "benchmarks/api.py", "--repeat", str(scale["repeat"]),
+             "--submissions", str(scale["submissions"]), "--json", out.name], env)
+        try:
+            figures["api"] = json.loads(Path(out.name).read_text())
+        except json.JSONDecodeError:
+            figures["api"] = None
+    if name == "postgresql":
+        figures["portfolio_function"] = run([PYTHON, "benchmarks/portfolio_report.py", "--loans", "0",
+                                             "--repeat", "5"], env)
+        figures["deadline_sweep"] = run([PYTHON, "benchmarks/deadline_sweep.py", "--sizes",
+                                         *[str(size) for size in scale["sweep"]], "--due", "200",
+                                         "--repeat", "3"], env, timeout=7200)
+    return figures
+
+
+def verdict(name: str, ratio: float) -> str:
+    for prefix, target in TARGETS.items():
+        if name.startswith(prefix):
+            return f"≤ {target}×: {'met' if ratio <= target else f'MISSED by {ratio / target:.1f}×'}"
+    return ""
+
+
+def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> str:
+    lines = [
+        "# Performance",
+        "",
+        f"Measured by `benchmarks/run.py --scale {scale_name}` on {datetime.date.today():%Y-%m-%d} "
+        f"({os.cpu_count()} CPUs). Data: `manage.py generate_load_data --organizations "
+        f"{scale['organizations']} --applications {scale['applications']} --loans {scale['loans']}` "
+        f"(20 instalments per loan). Each figure is a ratio against a floor measured in the same run on the "
+        "same data, so that a noisy machine moves both sides. Floors (`benchmarks/floors.py`) read the "
+        "same rows with one hand-written query and serialise them with plain `json`, through the same "
+        "Django request handler and middleware; the API side authenticates with a token.",
+        "",
+    ]
+    for result in results:
+        lines += [f"## {result['database']}", ""]
+        if result.get("generated"):
+            generated = result["generated"]
+            lines += [f"Load data: {generated['rows']} rows in {generated['seconds']:.0f} s.", ""]
+        api = result.get("api")
+        if api:
+            lines += ["| endpoint | API median | floor median | ratio | target | queries |",
+                      "|---|---|---|---|---|---|"]
+            for row in api["latency"]:
+                lines.append(f"| {row['name']} | {row['api_ms']} ms | {row['floor_ms']} ms | "
+                             f"{row['ratio']}× | {verdict(row['name'], row['ratio'])} | {row['queries']} |")
+            lines.append("")
+            through = api.get("throughput")
+            if through:
+                lines += [
+                    f"Submissions through gunicorn ({through['workers']} workers, {through['threads']} "
+                    f"client threads on 127.0.0.1, {through['drafts']} drafts): "
+                    f"**{through['submit']['per_second']}/s** "
+                    f"(median {through['submit']['median_ms']} ms, statuses {through['submit']['statuses']}, "
+                    f"{through['submitted']} submitted); trivial floor endpoint "
+                    f"{through['floor']['per_second']}/s; ratio {through['ratio']}×.",
+                    "",
+                ]
+        for key, title in (("portfolio_function", "Portfolio report function against one SQL aggregate "
+                            "(`benchmarks/portfolio_report.py --loans 0`, target ≤ 2×)"),
+                           ("deadline_sweep",
+                            "Deadline sweep (`benchmarks/deadline_sweep.py`, target ≤ 1.5×)")):
+            if result.get(key):
+                lines += [f"{title}:", "", "```", result[key].strip(), "```", ""]
+    if letters:
+        lines += ["## Decision letters", "", "`benchmarks/letters.py` (one worker, its own SQLite database):",
+                  "", "```", letters.strip(), "```", ""]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="small")
+    parser.add_argument("--databases", default="postgres,sqlite")
+    parser.add_argument("--reuse", action="store_true", help="keep load data already there")
+    parser.add_argument("--no-letters", action="store_true")
+    parser.add_argument("--output", default=str(ROOT / "docs/performance.md"))
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+    results = []
+    for database in args.databases.split(","):
+        if database == "postgres":
+            url = os.environ.get("FONDOS_PERF_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/fondos_perf")
+            redis = os.environ.get("FONDOS_PERF_REDIS_URL", "redis://127.0.0.1:6379/7")
+            results.append(bench_database("postgresql", url, redis, scale, args.reuse))
+        elif database == "sqlite":
+            url = f"sqlite:///{tempfile.gettempdir()}/fondos-perf-{args.scale}.sqlite3"
+            results.append(bench_database("sqlite (the embedded default)", url, None, scale, args.reuse))
+    letters = "" if args.no_letters else run([PYTHON, "benchmarks/letters.py"], {**os.environ})
+    text = report(results, letters, args.scale, scale)
+    Path(args.output).write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
