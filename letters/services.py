@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from applications.errors import Invalid, NotPermitted, WrongState
 from organizations.access import access_for
+from organizations.accounts import verified_email
 
 from . import rendering
 from .models import Decision, Letter, LetterStatus
@@ -172,10 +173,12 @@ def letter_record_failure(*, letter_id: int, error: str, final: bool) -> Letter:
 
 
 def letter_recipients(letter: Letter) -> list[str]:
+    """The organisation's contact addresses (recorded by CLAC) and its people's verified addresses:
+    a letter is a financial document, so an address nobody has confirmed never receives it."""
     organization = letter.application.organization
+    people = organization.members.filter(is_active=True).order_by("pk")
     addresses = [*(organization.contact_emails or []),
-                 *organization.members.filter(is_active=True).exclude(email="")
-                 .order_by("pk").values_list("email", flat=True)]
+                 *filter(None, (verified_email(person) for person in people))]
     unique: dict[str, str] = {}
     for address in addresses:
         address = (address or "").strip()

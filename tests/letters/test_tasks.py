@@ -166,8 +166,12 @@ def test_the_letter_is_emailed_once_with_the_pdf_attached(decide):
     applicant = OppUserFactory(organization__preferred_language="pt",
                                organization__contact_emails=["Direccion@coop.example", "info@coop.example"],
                                email="direccion@coop.example")
-    colleague = OppUserFactory(organization=applicant.organization, email="tesoreria@coop.example")
-    OppUserFactory(organization=applicant.organization, email="gone@coop.example", is_active=False)
+    colleague = OppUserFactory(organization=applicant.organization, email="tesoreria@coop.example",
+                               email_verified="tesoreria@coop.example")
+    OppUserFactory(organization=applicant.organization, email="gone@coop.example", is_active=False,
+                   email_verified="gone@coop.example")
+    # An address its owner never confirmed receives no financial document.
+    OppUserFactory(organization=applicant.organization, email="unconfirmed@coop.example")
     letter = decide(applicant=applicant)
     letter.refresh_from_db()
 
