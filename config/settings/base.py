@@ -193,6 +193,7 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "organizations.choices.Country",
         "ApplicationStatusEnum": "applications.workflow.Status",
         "LanguageEnum": "organizations.choices.Language",
+        "NotificationKindEnum": "notifications.kinds.Kind",
     },
 }
 
