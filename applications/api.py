@@ -40,7 +40,7 @@ from .workflow import Status
 class ApplicationFilter(filters.FilterSet):
     fund = filters.CharFilter(field_name="fund__code")
     status = filters.ChoiceFilter(choices=Status.choices)
-    organization = filters.NumberFilter(field_name="organization_id")
+    organization = filters.NumberFilter(field_name="organization_id", min_value=1, max_value=2**63 - 1)
 
     class Meta:
         model = Application

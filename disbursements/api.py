@@ -46,7 +46,7 @@ def _valid(serializer_class, data) -> dict:
 
 
 class DisbursementFilter(filters.FilterSet):
-    application = filters.NumberFilter(field_name="application_id")
+    application = filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**63 - 1)
     fund = filters.CharFilter(field_name="fund__code")
     status = filters.CharFilter(field_name="status")
 
@@ -110,7 +110,7 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
 
 class LoanFilter(filters.FilterSet):
-    application = filters.NumberFilter(field_name="application_id")
+    application = filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**63 - 1)
     status = filters.CharFilter(field_name="status")
 
     class Meta:

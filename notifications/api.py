@@ -18,6 +18,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     filterset_class = None
     filter_backends = []
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema is built without a user

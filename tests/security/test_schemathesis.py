@@ -1,0 +1,59 @@
+"""Schemathesis against the API's own OpenAPI schema: no input makes it answer 5xx, and every answer
+matches the schema. Runs in-process against the WSGI application, as three roles, with a bounded number
+of generated examples per operation (``FONDOS_SCHEMATHESIS_EXAMPLES``, default 6)."""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from config.wsgi import application
+from organizations.choices import Role
+from tests.factories import OppUserFactory, staff_user
+from tests.workflow import drive
+
+EXAMPLES = int(os.environ.get("FONDOS_SCHEMATHESIS_EXAMPLES", "6"))
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+# Defects found here in other engineers' endpoints, reported to them; the test turns green by itself
+# (xfail is not strict) once they are fixed, and then these entries should go.
+KNOWN_DEFECTS = {
+    ("GET", "/api/v1/notifications/preferences/"):
+        "OPTIONS /api/v1/notifications/preferences/ answers 500: DRF's metadata calls get_object() on a "
+        "view routed without a pk (AssertionError: expected a URL keyword argument named 'pk')",
+    ("GET", "/api/v1/reports/portfolio/"):
+        "GET /api/v1/reports/portfolio/?to=2000-01-01 answers 200 with a `collections` object that lacks "
+        "the documented required `start`",
+}
+
+
+def not_a_server_error(ctx, response, case):
+    assert response.status_code < 500, f"{case.method} {case.formatted_path} answered {response.status_code}"
+
+
+@pytest.fixture
+def tokens(db):
+    owner = OppUserFactory()
+    drive(fund_code="youth-revolving", to="committee_review", applicant=owner)
+    people = {"opp": owner, "finance": staff_user(Role.FINANCE), "auditor": staff_user(Role.AUDITOR)}
+    return {role: Token.objects.create(user=user).key for role, user in people.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["opp", "finance", "auditor"])
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=list(HealthCheck))
+def test_api_never_fails_and_answers_as_documented(case, role, tokens, request):
+    known = KNOWN_DEFECTS.get((case.method, case.path))
+    if known:
+        request.applymarker(pytest.mark.xfail(reason=known, strict=False))
+    if case.path == "/api/v1/auth/token/" and case.method == "DELETE":
+        pytest.skip("would revoke the token the other examples use")
+    case.call_and_validate(headers={"Authorization": f"Token {tokens[role]}"},
+                           checks=[not_a_server_error, response_schema_conformance])
