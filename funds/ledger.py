@@ -15,12 +15,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Q, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Account, Fund, LedgerEntry, LedgerTransaction, TransactionKind
+from .models import Account, AccountTotal, Fund, LedgerEntry, LedgerTransaction, TransactionKind
 from .money import Money, minor_unit, quantize
 
 
@@ -87,7 +87,82 @@ def ledger_post(
             )
             for line in lines
         )
+        _add_to_totals(fund, kind, lines)
     return tx
+
+
+def _add_to_totals(fund: Fund, kind: str, lines: list[Line]) -> None:
+    per_account: dict[str, list[Decimal]] = {}
+    for line in lines:
+        debits, credits = per_account.setdefault(line.account, [Decimal(0), Decimal(0)])
+        per_account[line.account] = [debits + line.debit, credits + line.credit]
+    for account, (debits, credits) in sorted(per_account.items()):
+        disbursed = credits if kind == TransactionKind.DISBURSEMENT else Decimal(0)
+        changes = {
+            "debits": F("debits") + debits,
+            "credits": F("credits") + credits,
+            "disbursed": F("disbursed") + disbursed,
+        }
+        if AccountTotal.objects.filter(fund=fund, account=account).update(**changes):
+            continue
+        try:
+            with transaction.atomic():
+                AccountTotal.objects.create(fund=fund, account=account, debits=debits, credits=credits,
+                                            disbursed=disbursed)
+        except IntegrityError:  # created meanwhile by a concurrent first posting
+            AccountTotal.objects.filter(fund=fund, account=account).update(**changes)
+
+
+def _sums_from_entries(funds, on=None) -> dict[int, dict[str, tuple[Decimal, Decimal, Decimal]]]:
+    entries = LedgerEntry.objects.filter(fund__in=funds)
+    if on is not None:
+        entries = entries.filter(transaction__booked_on__lte=on)
+    rows = entries.values("fund_id", "account").annotate(
+        debits=Sum("debit"),
+        credits=Sum("credit"),
+        disbursed=Sum("credit", filter=Q(transaction__kind=TransactionKind.DISBURSEMENT)),
+    )
+    sums: dict[int, dict[str, tuple[Decimal, Decimal, Decimal]]] = {f.pk: {} for f in funds}
+    for row in rows:
+        sums[row["fund_id"]][row["account"]] = (
+            row["debits"] or _zero(), row["credits"] or _zero(), row["disbursed"] or _zero()
+        )
+    return sums
+
+
+def _sums_from_totals(funds) -> dict[int, dict[str, tuple[Decimal, Decimal, Decimal]]]:
+    sums: dict[int, dict[str, tuple[Decimal, Decimal, Decimal]]] = {f.pk: {} for f in funds}
+    for total in AccountTotal.objects.filter(fund__in=funds):
+        sums[total.fund_id][total.account] = (total.debits, total.credits, total.disbursed)
+    return sums
+
+
+def ledger_totals_rebuild(funds=None) -> None:
+    """Recompute the running totals from the entries (after a bulk load, or to repair)."""
+    funds = list(funds if funds is not None else Fund.objects.all())
+    with transaction.atomic():
+        sums = _sums_from_entries(funds)
+        AccountTotal.objects.filter(fund__in=funds).delete()
+        AccountTotal.objects.bulk_create(
+            AccountTotal(fund=fund, account=account, debits=debits, credits=credits, disbursed=disbursed)
+            for fund in funds
+            for account, (debits, credits, disbursed) in sums[fund.pk].items()
+        )
+
+
+def ledger_totals_verify(funds=None) -> list[str]:
+    """Every difference between the running totals and the entries (none, when the books are right)."""
+    funds = list(funds if funds is not None else Fund.objects.all())
+    from_entries, from_totals = _sums_from_entries(funds), _sums_from_totals(funds)
+    zero = (_zero(), _zero(), _zero())
+    problems = []
+    for fund in funds:
+        for account in sorted(set(from_entries[fund.pk]) | set(from_totals[fund.pk])):
+            expected = from_entries[fund.pk].get(account, zero)
+            kept = from_totals[fund.pk].get(account, zero)
+            if expected != kept:
+                problems.append(f"{fund.code} {account}: entries {expected}, totals {kept}")
+    return problems
 
 
 def ledger_reverse(*, original: LedgerTransaction, by=None, memo: str = "") -> LedgerTransaction:
@@ -137,21 +212,10 @@ def _zero() -> Decimal:
 
 
 def balances_by_fund(funds, *, on: datetime.date | None = None) -> dict[int, Balances]:
-    """Each fund's balances from its entries (as of ``on``, inclusive, when given). One query."""
+    """Each fund's balances: today's from the running totals, a past day's (``on``, inclusive) from the
+    entries up to it. One query either way."""
     funds = list(funds)
-    entries = LedgerEntry.objects.filter(fund__in=funds)
-    if on is not None:
-        entries = entries.filter(transaction__booked_on__lte=on)
-    rows = entries.values("fund_id", "account").annotate(
-        debits=Sum("debit"),
-        credits=Sum("credit"),
-        disbursed=Sum("credit", filter=Q(transaction__kind=TransactionKind.DISBURSEMENT)),
-    )
-    sums: dict[int, dict[str, tuple[Decimal, Decimal, Decimal]]] = {f.pk: {} for f in funds}
-    for row in rows:
-        sums[row["fund_id"]][row["account"]] = (
-            row["debits"] or _zero(), row["credits"] or _zero(), row["disbursed"] or _zero()
-        )
+    sums = _sums_from_totals(funds) if on is None else _sums_from_entries(funds, on)
     return {fund.pk: _balances(fund.currency, sums[fund.pk]) for fund in funds}
 
 

@@ -178,3 +178,29 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.account} D{self.debit} C{self.credit}"
+
+
+class AccountTotal(models.Model):
+    """Running totals of one account of one fund, kept by ``ledger_post`` in the same transaction as
+    the entries, so that reading a fund's balances costs a few rows, not its whole history.
+
+    The entries remain the truth: ``funds.ledger.ledger_totals_rebuild`` recomputes these from them and
+    ``ledger_totals_verify`` reports any difference."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(_("account"), max_length=30, choices=Account.choices)
+    debits = models.DecimalField(_("debits"), max_digits=18, decimal_places=2, default=0)
+    credits = models.DecimalField(_("credits"), max_digits=18, decimal_places=2, default=0)
+    disbursed = models.DecimalField(
+        _("credited by disbursements"), max_digits=18, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("account total")
+        verbose_name_plural = _("account totals")
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "account"], name="one_total_per_fund_account")
+        ]
+
+    def __str__(self):
+        return f"{self.fund} {self.account}: D{self.debits} C{self.credits}"

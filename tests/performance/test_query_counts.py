@@ -5,12 +5,14 @@ review, loan schedule and ledger entry is there as at full scale. A new N+1 make
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from applications.models import Application
 from disbursements.models import Loan
+from funds.ledger import ledger_totals_verify
 from loadtest.generator import LoadGenerator, Sizes, ledger_check
 from organizations.choices import Role
 from tests.factories import staff_user
@@ -55,8 +57,10 @@ def test_generated_ledger_balances_and_matches_the_loans(load_data):
     figures = ledger_check()
     for name, value in figures.items():
         if name.endswith("debits-credits"):
-            assert float(value) == 0, name
-    assert figures["youth loans receivable (ledger)"] == figures["youth unpaid principal of live loans"]
+            assert Decimal(value) == 0, name
+    assert Decimal(figures["youth loans receivable (ledger)"]) == Decimal(
+        figures["youth unpaid principal of live loans"])
+    assert ledger_totals_verify() == []
     assert Loan.objects.count() == 12
     assert Application.objects.count() == 160
 
