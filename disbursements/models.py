@@ -249,6 +249,11 @@ class Instalment(models.Model):
             models.UniqueConstraint(fields=["loan", "version", "n"], name="one_instalment_per_number"),
         ]
         indexes = [
+            # The daily sweeps look for unpaid instalments by due date across the whole loan book.
+            models.Index(
+                fields=["due_date"], condition=Q(is_current=True, paid_on__isnull=True),
+                name="instalment_unpaid_due_idx",
+            ),
             models.Index(
                 fields=["loan", "due_date"], condition=Q(is_current=True), name="instalment_current_idx"
             ),

@@ -82,8 +82,13 @@ def final_baseline_set(application) -> None:
 
 def run_deadlines(*, today: datetime.date | None = None) -> Counter:
     """Everything due on ``today``. Returns what happened, by outcome."""
+    from disbursements.services import loans_refresh_arrears
+
     today = today or timezone.localdate()
     counts = deadlines_sweep(today=today)
+    moved = loans_refresh_arrears(on=today)
+    if moved:
+        counts["loan status refreshed"] += moved
     counts.update(instalments_due_notify(today=today))
     counts.update(arrears_notify(today=today))
     return counts
