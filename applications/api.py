@@ -63,6 +63,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self):
         queryset = applications_visible_to(self.request.user).select_related("fund", "organization")
+        if self.action == "list":
+            # Lists show no fund fields nor assessment: don't fetch and decode their JSON.
+            queryset = queryset.defer("data", "assessment", "decision_terms", "decision_reason",
+                                      "conditions")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("information_requests", queryset=InformationRequest.objects.order_by("-id"))

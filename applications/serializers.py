@@ -23,7 +23,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
     organization_name = serializers.CharField(source="organization.short_name", read_only=True)
     reference = serializers.CharField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = serializers.SerializerMethodField()
     days_left = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
 
@@ -34,6 +34,10 @@ class ApplicationListSerializer(serializers.ModelSerializer):
             "status_display", "currency", "requested_amount", "approved_amount", "submitted_at",
             "decision_due", "days_left", "created_at", "updated_at", "available_transitions",
         ]
+
+    def get_status_display(self, application) -> str:
+        # Not Model.get_status_display(): that translates every choice to find one label.
+        return str(Status(application.status).label)
 
     def get_days_left(self, application) -> int | None:
         if application.decision_due is None or application.status not in (

@@ -126,10 +126,15 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = LoanFilter
 
     def get_queryset(self):
-        return with_loan_figures(loans_visible_to(self.request.user), on=timezone.localdate()).order_by("-id")
+        loans = loans_visible_to(self.request.user)
+        if self.action in ("list", "retrieve"):
+            # The figures (outstanding, interest due, arrears) are only what these two show.
+            loans = with_loan_figures(loans, on=timezone.localdate())
+        return loans.order_by("-id")
 
     def _loan(self, loan):
-        return Response(LoanSerializer(self.get_queryset().get(pk=loan.pk)).data)
+        loans = with_loan_figures(loans_visible_to(self.request.user), on=timezone.localdate())
+        return Response(LoanSerializer(loans.get(pk=loan.pk)).data)
 
     @extend_schema(responses=InstalmentSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
