@@ -204,7 +204,8 @@ def methods_for(route: str, pattern: URLPattern) -> list[str]:
     callback = pattern.callback
     actions = getattr(callback, "actions", None)
     if actions:
-        return sorted(m.upper() for m in actions)
+        # DRF adds "head" to this mapping on the first request; HEAD answers as GET does.
+        return sorted(m.upper() for m in actions if m not in ("head", "options"))
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     if view_class is not None:
         names = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)]
