@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from security.two_factor import confirmed_device
+
 from .accounts import login_locked
 from .models import Organization
 from .selectors import organizations_visible_to
@@ -18,6 +20,11 @@ from .selectors import organizations_visible_to
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=12,
+        help_text=_("The current code from the authenticator app, for people who use two-factor "
+                    "sign-in."),
+    )
 
 
 TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharField()})
@@ -55,6 +62,10 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Unable to sign in with those credentials."))
+        # A token is as good as a signed-in session, so it asks for the same second factor.
+        device = confirmed_device(user)
+        if device is not None and not device.verify_token(serializer.validated_data.get("otp", "")):
+            raise AuthenticationFailed(_("Give the current code from your authenticator app in “otp”."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

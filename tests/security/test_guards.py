@@ -273,3 +273,21 @@ def test_database_unreachable_gives_a_translated_503_not_a_traceback():
     page_line = next(line for line in lines if line.startswith("PAGE "))
     assert page_line == "PAGE 503 fr False"
     assert "temporairement indisponible" in result.stdout
+
+
+@pytest.mark.django_db
+def test_a_token_asks_for_the_second_factor_too():
+    user = staff_user(Role.FINANCE, language="en")
+    client = Client()
+    client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    secret = enrol(client)
+    api = APIClient()
+    url = reverse("api-token")
+    without = api.post(url, {"username": user.username, "password": PASSWORD})
+    assert without.status_code == 401
+    assert "otp" in without.json()["detail"]
+    with time_machine.travel(time.time() + 60, tick=True):  # a fresh code: the enrolment one is spent
+        granted = api.post(url, {"username": user.username, "password": PASSWORD,
+                                 "otp": totp_now(secret)})
+    assert granted.status_code == 200, granted.content
+    assert granted.json()["token"]
