@@ -6,7 +6,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -228,13 +227,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get", "post"])
     def reviews(self, request, pk=None):
         application = self.get_object()
-        if not may_see_reviews(request.user, application):
-            if access_for(request.user).organization_id == application.organization_id:
-                raise NotPermitted(_("The committee's reviews are not shown to applicants."))
-            raise NotFound()
         if request.method == "GET":
+            if not may_see_reviews(request.user, application):
+                raise NotPermitted(_("The committee's reviews are for its members without a conflict."))
             reviews = Review.objects.filter(application=application).select_related("reviewer")
             return Response(ReviewSerializer(reviews, many=True).data)
+        if access_for(request.user).organization_id is not None:
+            raise NotPermitted(_("Only members of the fund's committee review its applications."))
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_submit(application_id=application.pk, by=request.user, **serializer.validated_data)

@@ -31,9 +31,14 @@ def may_run(user, application, transition: str) -> bool:
 
 
 def may_see_reviews(user, application) -> bool:
-    """The committee's reviews are for the fund's committee and for staff who see everything."""
+    """The committee's reviews are for the fund's committee and for staff who see everything; a member
+    who declared a conflict of interest on the application no longer sees its reviews."""
     access = access_for(user)
-    return access.sits_on(application.fund_id) or access.sees_everything
+    if access.sees_everything:
+        return True
+    if not access.sits_on(application.fund_id):
+        return False
+    return not application.reviews.filter(reviewer_id=access.user_id, conflict_of_interest=True).exists()
 
 
 def visible_applications_filter(user) -> Q:

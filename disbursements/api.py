@@ -4,10 +4,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -39,6 +40,20 @@ from .serializers import (
 )
 
 
+class FinanceActs(permissions.BasePermission):
+    """Who may see a disbursement or a loan may read it; only finance (and administrators, for the
+    actions the services allow them) act on it. Checked once the object is found, so that another
+    organisation's object stays a 404, and before any input is read, so that the refusal is a 403."""
+
+    message = _lazy("Only finance staff may do this.")
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        access = access_for(request.user)
+        return access.is_finance or access.is_administrator
+
+
 def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -62,6 +77,7 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = DisbursementSerializer
     filterset_class = DisbursementFilter
+    permission_classes = [permissions.IsAuthenticated, FinanceActs]
 
     def get_queryset(self):
         return disbursements_visible_to(self.request.user).order_by("-id")
@@ -124,6 +140,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     serializer_class = LoanSerializer
     filterset_class = LoanFilter
+    permission_classes = [permissions.IsAuthenticated, FinanceActs]
 
     def get_queryset(self):
         loans = loans_visible_to(self.request.user)

@@ -198,7 +198,8 @@ class BucketSerializer(serializers.Serializer):
 
 
 class CollectionsSerializer(serializers.Serializer):
-    start = serializers.DateField(source="from")
+    """Documents the report's ``collections``: ``from`` and ``to`` (inclusive) and what came back."""
+
     to = serializers.DateField()
     repayments = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY)
@@ -206,6 +207,10 @@ class CollectionsSerializer(serializers.Serializer):
     interest = serializers.DecimalField(**MONEY)
     fees = serializers.DecimalField(**MONEY)
     credit = serializers.DecimalField(**MONEY)
+
+    def get_fields(self):
+        # "from" is a Python keyword, so it cannot be declared as a class attribute.
+        return {"from": serializers.DateField(), **super().get_fields()}
 
 
 class PortfolioSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from . import services
 from .models import Notification
@@ -49,14 +50,18 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         count = Notification.objects.filter(recipient=request.user, in_app=True, read_at__isnull=True).count()
         return Response({"unread": count})
 
+
+class NotificationPreferencesView(APIView):
+    """Which non-essential notifications the caller receives. Decisions, information requests,
+    expiries and arrears notices always go."""
+
+    @extend_schema(responses=PreferencesSerializer)
+    def get(self, request):
+        return Response({"preferences": services.preferences_for(request.user)})
+
     @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
-    @action(detail=False, methods=["get", "put"])
-    def preferences(self, request):
-        if request.method == "PUT":
-            serializer = PreferencesSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            rows = services.preferences_set(user=request.user,
-                                            choices=serializer.validated_data["preferences"])
-        else:
-            rows = services.preferences_for(request.user)
+    def put(self, request):
+        serializer = PreferencesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = services.preferences_set(user=request.user, choices=serializer.validated_data["preferences"])
         return Response({"preferences": rows})

@@ -1,7 +1,12 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import NotificationViewSet
+from .api import NotificationPreferencesView, NotificationViewSet
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
-urlpatterns = router.urls
+urlpatterns = [
+    path("notifications/preferences/", NotificationPreferencesView.as_view(),
+         name="notification-preferences"),
+    *router.urls,
+]

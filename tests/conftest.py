@@ -32,9 +32,19 @@ def reference_data(request):
     create_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code run outside a request speaks English in tests, so that assertions read the source strings;
+    requests still pick their language as in production (Spanish unless the caller says otherwise)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def api():
-    return APIClient()
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
@@ -42,7 +52,7 @@ def api_as():
     """An API client signed in as the given user (session authentication, like the web pages)."""
 
     def login(user):
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         client.force_authenticate(user=user)
         return client
 

@@ -178,6 +178,7 @@ def test_reviews_through_the_api(api_as):
         (first.username, True), (second.username, False)
     ]
     assert api_as(application.applicant).get(url).status_code == 403
+    assert api_as(first).get(url).status_code == 403  # declared a conflict: no longer sees them
     from tests.factories import OppUserFactory
 
     assert api_as(OppUserFactory()).get(url).status_code == 404

@@ -65,7 +65,7 @@ def test_preferences_list_every_kind_and_remember_choices(api_as):
     assert {Kind.APPLICATION_APPROVED, Kind.INFORMATION_REQUESTED, Kind.ARREARS_NOTICE} <= ESSENTIAL
     saved = client.put("/api/v1/notifications/preferences/", {"preferences": [
         {"kind": "review_reminder", "email": False, "in_app": True},
-    ]}, format="json").json()["preferences"]
+    ]}, format="json", HTTP_ACCEPT_LANGUAGE="es").json()["preferences"]
     assert next(row for row in saved if row["kind"] == "review_reminder") == {
         "kind": "review_reminder", "label": "Evaluación pendiente", "essential": False,
         "email": False, "in_app": True,
@@ -73,6 +73,7 @@ def test_preferences_list_every_kind_and_remember_choices(api_as):
     bad = client.put("/api/v1/notifications/preferences/", {"preferences": [{"kind": "nonsense"}]},
                      format="json")
     assert bad.status_code == 400
+    assert client.options("/api/v1/notifications/preferences/").status_code == 200
 
 
 def test_install_schedules_is_idempotent():

@@ -56,7 +56,7 @@ EXPECTED = {
     "api:application-history GET": "401 200 404 200 200 200 200 404 200 200",
     "api:application-reject POST": "401 403 404 403 403 403 400 404 403 403",
     "api:application-request-information POST": "401 403 404 400 403 403 403 404 403 400",
-    "api:application-reviews GET": "401 403 404 200 200 200 200 404 200 200",
+    "api:application-reviews GET": "401 403 404 200 200 403 200 404 200 200",
     "api:application-reviews POST": "401 403 404 403 400 409 400 404 403 403",
     "api:application-send-to-committee POST": "401 403 404 409 403 403 403 404 403 409",
     "api:application-start-reporting POST": "401 403 404 409 403 403 403 404 403 409",

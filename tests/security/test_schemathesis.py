@@ -23,12 +23,6 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 # Defects found here in other engineers' endpoints, reported to them; the test turns green by itself
 # (xfail is not strict) once they are fixed, and then these entries should go.
 KNOWN_DEFECTS = {
-    ("GET", "/api/v1/notifications/preferences/"):
-        "OPTIONS /api/v1/notifications/preferences/ answers 500: DRF's metadata calls get_object() on a "
-        "view routed without a pk (AssertionError: expected a URL keyword argument named 'pk')",
-    ("GET", "/api/v1/reports/portfolio/"):
-        "GET /api/v1/reports/portfolio/?to=2000-01-01 answers 200 with a `collections` object that lacks "
-        "the documented required `start`",
 }
 
 
