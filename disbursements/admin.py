@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Disbursement, Instalment, Loan, Recovery, Repayment
+from .models import Disbursement, Instalment, Loan, Recovery, Refund, Repayment
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -76,3 +76,8 @@ class RepaymentAdmin(ReadOnlyAdmin):
 @admin.register(Recovery)
 class RecoveryAdmin(ReadOnlyAdmin):
     list_display = ["id", "loan", "amount", "currency", "received_on", "reference"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["id", "loan", "amount", "currency", "paid_on", "reference"]

@@ -33,6 +33,8 @@ from .serializers import (
     PortfolioSerializer,
     RecoveryInputSerializer,
     RecoverySerializer,
+    RefundInputSerializer,
+    RefundSerializer,
     RepaymentInputSerializer,
     RepaymentSerializer,
     RescheduleSerializer,
@@ -229,6 +231,18 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = _valid(RecoveryInputSerializer, request.data)
         recovery = services.loan_recovery_record(loan_id=loan.pk, by=request.user, **data)
         return Response(RecoverySerializer(recovery).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["post"], request=RefundInputSerializer, responses={201: RefundSerializer})
+    @extend_schema(methods=["get"], responses=RefundSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def refunds(self, request, pk=None):
+        """Overpayments paid back to the group (finance), never more than the loan's credit."""
+        loan = self.get_object()
+        if request.method == "GET":
+            return Response(RefundSerializer(loan.refunds.order_by("paid_on", "id"), many=True).data)
+        data = _valid(RefundInputSerializer, request.data)
+        refund = services.loan_refund_record(loan_id=loan.pk, by=request.user, **data)
+        return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 
 
 def _date(raw, field, default):

@@ -359,3 +359,33 @@ class Recovery(models.Model):
 
     def __str__(self):
         return f"{self.loan_id}: {self.amount} {self.currency}"
+
+
+class Refund(models.Model):
+    """An overpayment paid back to the group: it reduces the credit that overpayments left on the loan."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), **AMOUNT)
+    currency = models.CharField(_("currency"), max_length=3)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    ledger_transaction = models.ForeignKey(
+        "funds.LedgerTransaction", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["loan_id", "paid_on", "id"]
+
+    def __str__(self):
+        return f"{self.loan_id}: {self.amount} {self.currency}"

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Repayment
+from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Refund, Repayment
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -184,6 +184,19 @@ class RecoverySerializer(serializers.ModelSerializer):
     class Meta:
         model = Recovery
         fields = ["id", "loan", "amount", "currency", "received_on", "reference", "recorded_at"]
+        read_only_fields = fields
+
+
+class RefundInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY)
+    paid_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Refund
+        fields = ["id", "loan", "amount", "currency", "paid_on", "reference", "recorded_at"]
         read_only_fields = fields
 
 

@@ -37,6 +37,7 @@ from .models import (
     LoanStatus,
     Payee,
     Recovery,
+    Refund,
     Repayment,
 )
 
@@ -647,6 +648,10 @@ def repayment_reverse(*, repayment_id: int, by, reason: str) -> Repayment:
         repayment.reversal_reason = reason
         repayment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
         _reallocate(loan, by)
+        if loan_credit_balance(loan) < 0:
+            raise WrongState(
+                _("Part of this payment was refunded to the group; it can no longer be reversed.")
+            )
         _refresh_status(loan, by=by)
     return repayment
 
@@ -799,6 +804,43 @@ def loan_recovery_record(
             reference=(reference or "")[:100],
             recorded_by=by,
             ledger_transaction=tx,
+        )
+
+
+def loan_credit_balance(loan: Loan) -> Decimal:
+    """What overpayments left on the loan and has not been paid back yet."""
+    credited = loan.repayments.filter(reversed_at__isnull=True).aggregate(total=Sum("credit"))["total"]
+    refunded = loan.refunds.aggregate(total=Sum("amount"))["total"]
+    return (credited or ZERO) - (refunded or ZERO)
+
+
+def loan_refund_record(*, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "") -> Refund:
+    """Pay an overpayment back to the group, never more than the credit the loan holds."""
+    _require_finance(by)
+    with transaction.atomic():
+        loan = _locked_loan(loan_id)
+        amount = parse_amount(amount, loan.currency)
+        balance = loan_credit_balance(loan)
+        if amount > balance:
+            raise Invalid({"amount": [
+                _("The loan holds a credit of %(amount)s %(currency)s; no more can be refunded.")
+                % {"amount": balance, "currency": loan.currency}
+            ]})
+        if paid_on > _today():
+            raise Invalid({"paid_on": [_("A refund cannot be dated in the future.")]})
+        tx = ledger_post(
+            fund=loan.fund,
+            kind=TransactionKind.REFUND,
+            booked_on=paid_on,
+            by=by,
+            application=loan.application,
+            source=loan,
+            memo=f"Refund {loan.application.reference} {reference}",
+            lines=[debit(Account.REPAYMENT_CREDITS, amount), credit(Account.CASH, amount)],
+        )
+        return Refund.objects.create(
+            loan=loan, amount=amount, currency=loan.currency, paid_on=paid_on,
+            reference=(reference or "")[:100], recorded_by=by, ledger_transaction=tx,
         )
 
 

@@ -117,6 +117,32 @@ def test_overpayment_repays_the_loan_closes_the_file_and_is_owed_back(api_as):
     assert _pay(client, loan, "late", "5.00").status_code == 409
 
 
+def test_an_overpayment_is_refunded_once_and_never_beyond_the_credit(api_as):
+    loan = paid_loan(paid_on=TODAY - datetime.timedelta(days=5))
+    client = api_as(loan.finance)
+    total = sum((row.total for row in loan.instalments.filter(is_current=True)), D(0))
+    repayment = _pay(client, loan, "all", str(total + D("10.00"))).json()
+    url = f"/api/v1/loans/{loan.pk}/refunds/"
+    too_much = client.post(url, {"amount": "10.01", "paid_on": TODAY.isoformat()}, format="json")
+    assert too_much.status_code == 400 and "amount" in too_much.json()
+    assert api_as(OppUserFactory(organization=loan.application.organization)).post(
+        url, {"amount": "1.00", "paid_on": TODAY.isoformat()}, format="json").status_code == 403
+    refund = client.post(url, {"amount": "10.00", "paid_on": TODAY.isoformat(), "reference": "TRF-77"},
+                         format="json")
+    assert refund.status_code == 201, refund.content
+    balances = fund_balances(loan.fund)
+    assert balances.refunds_owed == 0
+    assert balances.cash == balances.capital + balances.interest_received - balances.outstanding - (
+        balances.grants_paid + balances.written_off - balances.recovered)
+    assert client.post(url, {"amount": "0.01", "paid_on": TODAY.isoformat()},
+                       format="json").status_code == 400
+    assert [r["amount"] for r in client.get(url).json()] == ["10.00"]
+    # The refunded overpayment's repayment can no longer be reversed: the money has gone back.
+    reversal = client.post(f"/api/v1/loans/{loan.pk}/repayments/{repayment['id']}/reverse/",
+                           {"reason": "Cheque devuelto."}, format="json")
+    assert reversal.status_code == 409
+
+
 def test_reversing_a_repayment_reallocates_the_others_with_reversing_entries(api_as):
     loan = paid_loan(paid_on=TODAY - datetime.timedelta(days=70))
     client = api_as(loan.finance)
