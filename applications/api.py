@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from funds.models import FundCode
 from organizations.access import access_for
 from organizations.models import Organization
 
@@ -37,7 +38,7 @@ from .workflow import Status
 
 
 class ApplicationFilter(filters.FilterSet):
-    fund = filters.CharFilter(field_name="fund__code")
+    fund = filters.ChoiceFilter(field_name="fund__code", choices=FundCode.choices)
     status = filters.ChoiceFilter(choices=Status.choices)
     organization = filters.NumberFilter(field_name="organization_id", min_value=1, max_value=2**63 - 1)
 

@@ -27,5 +27,14 @@ class Invalid(Refused):
     default_message = _("The application cannot go further yet.")
 
     def __init__(self, errors: dict[str, list]):
-        self.errors = {key: [str(reason) for reason in reasons] for key, reasons in errors.items()}
+        self.errors = {key: _readable(reasons) for key, reasons in errors.items()}
         super().__init__()
+
+
+def _readable(reasons):
+    """Reasons as text, keeping the shape of a list field's errors (by row, then by the row's field)."""
+    if isinstance(reasons, dict):
+        return {key: _readable(value) for key, value in reasons.items()}
+    if isinstance(reasons, list | tuple):
+        return [_readable(reason) for reason in reasons]
+    return str(reasons)

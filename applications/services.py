@@ -286,6 +286,10 @@ def application_send_to_committee(*, application_id: int, by) -> Application:
     return application
 
 
+# Whole-number digits of the largest amount an application can hold (approved_amount: 14 digits, 2 decimals).
+MAX_AMOUNT_DIGITS = 12
+
+
 def _parse_amount(raw, field="amount") -> Decimal:
     try:
         amount = Decimal(str(raw))
@@ -293,6 +297,8 @@ def _parse_amount(raw, field="amount") -> Decimal:
         raise Invalid({field: [_("Give an amount such as 1500.00.")]}) from None
     if not amount.is_finite() or amount <= 0:
         raise Invalid({field: [_("The amount must be more than zero.")]})
+    if amount.adjusted() >= MAX_AMOUNT_DIGITS:  # beyond any fund, and beyond what quantize can hold
+        raise Invalid({field: [_("Give an amount such as 1500.00.")]})
     if amount != amount.quantize(Decimal("0.01")):
         raise Invalid({field: [_("The amount has at most two decimals.")]})
     return amount

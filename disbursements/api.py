@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from applications.errors import Invalid
 from funds.models import Fund, FundCode
+from funds.rules.fields import EARLIEST_DATE, LATEST_DATE
 from organizations.access import access_for
 from organizations.choices import Country, Product
 
@@ -64,7 +65,7 @@ def _valid(serializer_class, data) -> dict:
 
 class DisbursementFilter(filters.FilterSet):
     application = filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**63 - 1)
-    fund = filters.CharFilter(field_name="fund__code")
+    fund = filters.ChoiceFilter(field_name="fund__code", choices=FundCode.choices)
     status = filters.CharFilter(field_name="status")
 
     class Meta:
@@ -249,9 +250,12 @@ def _date(raw, field, default):
     if not raw:
         return default
     try:
-        return datetime.date.fromisoformat(raw)
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise Invalid({field: [_("Give a date as YYYY-MM-DD.")]}) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise Invalid({field: [_("Give a date between 1900 and 2100.")]})
+    return day
 
 
 class PortfolioReportView(APIView):

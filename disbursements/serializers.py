@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from funds.rules.fields import PlausibleDate
+
 from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Refund, Repayment
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -40,7 +42,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
 
 
 class PaySerializer(serializers.Serializer):
-    paid_on = serializers.DateField()
+    paid_on = PlausibleDate()
     reference = serializers.CharField(max_length=100)
     amount = serializers.DecimalField(required=False, **MONEY)
     currency = serializers.CharField(required=False, min_length=3, max_length=3)

@@ -18,7 +18,7 @@ from funds.money import Money, smallest
 from organizations.choices import Product
 
 from .base import Assessment, AssessmentContext, FundRules, percent
-from .fields import FundFieldsSerializer, MustAccept, money_field
+from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
 
 EVENT_TYPES = {
     "hurricane": _("Hurricane"),
@@ -49,8 +49,8 @@ class AffectedProducersSerializer(serializers.Serializer):
 class CatastrophicEventsFields(FundFieldsSerializer):
     crop = serializers.ChoiceField(choices=Product.choices)
     event_type = serializers.ChoiceField(choices=list(EVENT_TYPES.items()))
-    event_start = serializers.DateField()
-    event_end = serializers.DateField()
+    event_start = PlausibleDate(past=True)
+    event_end = PlausibleDate(past=True)
     event_description = serializers.CharField(max_length=10000)
     season_productions = SeasonSerializer(
         many=True, min_length=MIN_SEASONS, max_length=MAX_SEASONS,

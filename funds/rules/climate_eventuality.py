@@ -12,7 +12,7 @@ from rest_framework import serializers
 from funds.money import Money, smallest
 
 from .base import Assessment, AssessmentContext, FundRules
-from .fields import FundFieldsSerializer, MustAccept, money_field
+from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
 
 PURPOSES = {
     "prevention": _("Prevention"),
@@ -31,7 +31,7 @@ class ClimateEventualityFields(FundFieldsSerializer):
     purpose = serializers.ChoiceField(choices=list(PURPOSES.items()))
     project_description = serializers.CharField(max_length=10000)
     requested_amount = money_field()
-    project_end_date = serializers.DateField()
+    project_end_date = PlausibleDate(future=True)
     baseline = IndicatorSerializer(
         many=True, allow_empty=False, max_length=50,
         help_text=_("The intervention's indicators before it starts."),

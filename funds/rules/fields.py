@@ -1,7 +1,9 @@
 """Field types shared by the funds' application serializers."""
 
+import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -10,6 +12,31 @@ def money_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), **kwargs
     )
+
+
+# Dates outside these years are typing mistakes (0001-01-01, 9999-12-31), never real events.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+class PlausibleDate(serializers.DateField):
+    """A date between 1900 and 2100; ``past=True`` refuses days after today, ``future=True`` days
+    before it (today, in Fondos' time zone, is always accepted)."""
+
+    def __init__(self, *, past: bool = False, future: bool = False, **kwargs):
+        self.past, self.future = past, future
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise serializers.ValidationError(_("Give a date between 1900 and 2100."))
+        today = timezone.localdate()
+        if self.past and day > today:
+            raise serializers.ValidationError(_("This date cannot be in the future."))
+        if self.future and day < today:
+            raise serializers.ValidationError(_("This date cannot be in the past."))
+        return day
 
 
 class MustAccept(serializers.BooleanField):

@@ -14,7 +14,7 @@ from funds.money import Money, smallest
 from organizations.choices import Gender
 
 from .base import Assessment, AssessmentContext, FundRules
-from .fields import FundFieldsSerializer, MustAccept, money_field
+from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
 
 REPAYMENT_FREQUENCIES = {
     "monthly": _("Monthly"),
@@ -26,7 +26,7 @@ REPAYMENT_FREQUENCIES = {
 
 class MemberSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    birth_date = serializers.DateField()
+    birth_date = PlausibleDate(past=True)
     gender = serializers.ChoiceField(choices=Gender.choices)
 
 
