@@ -1,6 +1,5 @@
 import datetime
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,7 +286,7 @@ class PortfolioReportView(APIView):
         if params.get("fund"):
             fund = Fund.objects.filter(code=params["fund"]).first()
             if fund is None:
-                raise Http404
+                raise ValidationError({"fund": [_("Unknown fund code.")]})
         country, product = params.get("country") or None, params.get("product") or None
         if country and country not in Country.values:
             raise ValidationError({"country": [_("Unknown country code.")]})

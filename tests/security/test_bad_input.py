@@ -171,9 +171,8 @@ def test_unknown_fund_codes_are_a_400_naming_fund(api_as, fund_code):
     outcomes = [outcome("create", fund_code, create, "fund")]
     outcomes += [outcome(r.wsgi_request.path, fund_code, r, "fund") for r in lists]
     assert_all_refused(outcomes)
-    # The portfolio report answers an unknown fund with 404 (tests/disbursements/test_reports.py fixes it).
     report = api_as(finance).get("/api/v1/reports/portfolio/", {"fund": fund_code})
-    assert report.status_code == 404
+    assert report.status_code == 400 and "fund" in report.json()
     assert Application.objects.count() == before
 
 

@@ -30,6 +30,21 @@ def not_a_server_error(ctx, response, case):
     assert response.status_code < 500, f"{case.method} {case.formatted_path} answered {response.status_code}"
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Requests go straight to the WSGI application, which closes the database connection around each
+    request when autocommit looks changed, as it does inside a test's transaction; Django's own test
+    client switches that off for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(db):
     owner = OppUserFactory()
