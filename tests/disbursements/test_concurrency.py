@@ -16,7 +16,7 @@ CLIMATE = "climate-eventuality"
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_never_overcommit_the_fund():
     for code in FundCode.values:  # a transactional test starts from empty tables
         Fund.objects.get_or_create(
@@ -55,6 +55,6 @@ def test_concurrent_approvals_never_overcommit_the_fund():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_funds_are_still_there_after_a_transactional_test():
     assert Fund.objects.count() == 4

@@ -22,7 +22,7 @@ from tests.workflow import cast_for, drive, review_all
 
 from .processes import race
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 CLIMATE = "climate-eventuality"
 YOUTH = "youth-revolving"
