@@ -331,13 +331,11 @@ class Repayment(models.Model):
         return self.reversed_at is not None
 
 
-class Recovery(models.Model):
-    """Money recovered on a loan after it was written off."""
+class _MoneyOnALoan(models.Model):
+    """Money received on, or paid back on, a loan outside its repayments, with its ledger transaction."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="recoveries")
     amount = models.DecimalField(_("amount"), **AMOUNT)
     currency = models.CharField(_("currency"), max_length=3)
-    received_on = models.DateField(_("received on"))
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -351,41 +349,33 @@ class Recovery(models.Model):
     ledger_transaction = models.ForeignKey(
         "funds.LedgerTransaction", on_delete=models.PROTECT, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.loan_id}: {self.amount} {self.currency}"
+
+
+class Recovery(_MoneyOnALoan):
+    """Money recovered on a loan after it was written off."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="recoveries")
+    received_on = models.DateField(_("received on"))
 
     class Meta:
         verbose_name = _("recovery")
         verbose_name_plural = _("recoveries")
         ordering = ["loan_id", "received_on", "id"]
 
-    def __str__(self):
-        return f"{self.loan_id}: {self.amount} {self.currency}"
 
-
-class Refund(models.Model):
+class Refund(_MoneyOnALoan):
     """An overpayment paid back to the group: it reduces the credit that overpayments left on the loan."""
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="refunds")
-    amount = models.DecimalField(_("amount"), **AMOUNT)
-    currency = models.CharField(_("currency"), max_length=3)
     paid_on = models.DateField(_("paid on"))
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    ledger_transaction = models.ForeignKey(
-        "funds.LedgerTransaction", on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["loan_id", "paid_on", "id"]
-
-    def __str__(self):
-        return f"{self.loan_id}: {self.amount} {self.currency}"
