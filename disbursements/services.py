@@ -329,29 +329,44 @@ def _periods(frequency: str, months: int) -> int:
     return months // MONTHS_PER_PERIOD[frequency]
 
 
-def _schedule_terms(
-    loan: Loan, *, principal: Decimal, starts_on: datetime.date, term_months: int, grace_months: int
+def schedule_terms(
+    *, principal: Decimal, currency: str, annual_interest_rate, repayment_frequency: str,
+    schedule_method: str, harvest_dates, term_months: int, grace_months: int, starts_on: datetime.date,
 ) -> ScheduleTerms:
-    if loan.repayment_frequency == HARVEST:
-        dates = tuple(datetime.date.fromisoformat(day) for day in loan.harvest_dates)
+    """The engine's terms for a youth-fund loan: the one rule used for the loan itself and for the
+    schedule its decision letter shows. Harvest repayments fall on the named dates after ``starts_on``,
+    without grace; regular ones take the term and grace in whole periods."""
+    if repayment_frequency == HARVEST:
+        dates = tuple(datetime.date.fromisoformat(str(day)) for day in harvest_dates)
         dates = tuple(day for day in dates if day > starts_on)
         if not dates:
             raise Invalid({"harvest_dates": [_("No harvest date falls after %(day)s.") % {"day": starts_on}]})
         instalments, grace = len(dates), 0
     else:
-        instalments = max(_periods(loan.repayment_frequency, term_months), 1)
-        grace = min(_periods(loan.repayment_frequency, grace_months), instalments - 1)
+        instalments = max(_periods(repayment_frequency, term_months), 1)
+        grace = min(_periods(repayment_frequency, grace_months), instalments - 1)
         dates = ()
     return ScheduleTerms(
         principal=principal,
-        annual_rate_percent=Decimal(loan.annual_interest_rate),
+        annual_rate_percent=Decimal(str(annual_interest_rate)),
         instalments=instalments,
-        frequency=loan.repayment_frequency,
-        method=loan.schedule_method,
+        frequency=repayment_frequency,
+        method=schedule_method,
         grace_on_principal=grace,
         disbursed_on=starts_on,
-        minor_unit=minor_unit(loan.currency),
+        minor_unit=minor_unit(currency),
         harvest_dates=dates,
+    )
+
+
+def _schedule_terms(
+    loan: Loan, *, principal: Decimal, starts_on: datetime.date, term_months: int, grace_months: int
+) -> ScheduleTerms:
+    return schedule_terms(
+        principal=principal, currency=loan.currency, annual_interest_rate=loan.annual_interest_rate,
+        repayment_frequency=loan.repayment_frequency, schedule_method=loan.schedule_method,
+        harvest_dates=loan.harvest_dates, term_months=term_months, grace_months=grace_months,
+        starts_on=starts_on,
     )
 
 

@@ -17,14 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
-from disbursements.amortization import (
-    HARVEST,
-    MONTHS_PER_PERIOD,
-    Schedule,
-    ScheduleTerms,
-    add_months,
-    build_schedule,
-)
+from disbursements.amortization import HARVEST, Schedule, build_schedule
+from disbursements.services import schedule_terms
 from funds.money import minor_unit, quantize
 
 from .assets import LetterAssetFetcher, base_url
@@ -33,12 +27,6 @@ from .models import Decision, Letter
 TEMPLATE = "letters/decision_letter.html"
 BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "fr": "fr", "en": "en"}
 
-FUND_NAMES = {
-    "certification-subsidy": _("Fairtrade certification subsidy fund"),
-    "youth-revolving": _("Youth revolving fund for Fair Trade"),
-    "climate-eventuality": _("Climate eventuality fund"),
-    "catastrophic-events": _("Catastrophic events fund"),
-}
 FREQUENCIES = {
     "monthly": _("monthly"),
     "quarterly": _("quarterly"),
@@ -53,31 +41,19 @@ METHODS = {
 
 
 def loan_schedule(application, disbursed_on: datetime.date) -> Schedule:
-    """The repayment schedule of an approved loan, as if disbursed on ``disbursed_on``."""
+    """The repayment schedule of an approved loan, as if disbursed on ``disbursed_on``: the same terms
+    the loan itself is given when it is paid out."""
     terms = application.decision_terms
-    frequency = terms["repayment_frequency"]
-    grace_months = int(terms.get("grace_months") or 0)
-    harvest_dates: tuple[datetime.date, ...] = ()
-    if frequency == HARVEST:
-        harvest_dates = tuple(datetime.date.fromisoformat(day) for day in terms["harvest_dates"])
-        instalments = len(harvest_dates)
-        grace_ends = add_months(disbursed_on, grace_months)
-        grace = min(sum(1 for day in harvest_dates if day <= grace_ends), instalments - 1)
-    else:
-        months = MONTHS_PER_PERIOD[frequency]
-        instalments = int(terms["term_months"]) // months
-        grace = grace_months // months
-    unit = minor_unit(application.currency)
-    return build_schedule(ScheduleTerms(
-        principal=quantize(application.approved_amount, unit),
-        annual_rate_percent=Decimal(str(terms["annual_interest_rate"])),
-        instalments=instalments,
-        frequency=frequency,
-        method=terms.get("schedule_method") or "declining_balance",
-        grace_on_principal=grace,
-        disbursed_on=disbursed_on,
-        minor_unit=unit,
-        harvest_dates=harvest_dates,
+    return build_schedule(schedule_terms(
+        principal=quantize(application.approved_amount, minor_unit(application.currency)),
+        currency=application.currency,
+        annual_interest_rate=terms["annual_interest_rate"],
+        repayment_frequency=terms["repayment_frequency"],
+        schedule_method=terms.get("schedule_method") or "declining_balance",
+        harvest_dates=terms.get("harvest_dates") or [],
+        term_months=int(terms["term_months"]),
+        grace_months=int(terms.get("grace_months") or 0),
+        starts_on=disbursed_on,
     ))
 
 
@@ -113,7 +89,7 @@ def letter_context(letter: Letter) -> dict:
         "decided_on": fmt.date(decided_on),
         "organization": organization,
         "country": organization.get_country_display(),
-        "fund_name": FUND_NAMES.get(application.fund.code, application.fund.name),
+        "fund_name": application.fund.name,
         "approved": approved,
         "by_committee": letter.decision_log.from_state == "committee_review",
         "signatory": _signatory(letter.decision_log.by),

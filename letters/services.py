@@ -214,7 +214,7 @@ def letter_email(*, letter_id: int) -> bool:
 def _letter_message(letter: Letter, recipients: list[str]) -> EmailMessage:
     application = letter.application
     with translation.override(letter.language):
-        fund = str(rendering.FUND_NAMES.get(application.fund.code, application.fund.name))
+        fund = str(application.fund.name)
         subject = _("Decision letter %(reference)s: %(fund)s") % {"reference": letter.reference,
                                                                    "fund": fund}
         if letter.supersedes_id:
