@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from applications.workflow import AWARDED
 from funds.money import Money, smallest
 from organizations.choices import Product
 
@@ -32,7 +33,6 @@ EVENT_TYPES = {
 UNITS = {"kg": _("kilograms"), "t": _("tonnes"), "qq": _("quintals")}
 MIN_SEASONS = 3
 MAX_SEASONS = 5
-_AWARDED_STATES = ("approved", "conditions_accepted", "in_execution", "reporting", "closed")
 
 
 class SeasonSerializer(serializers.Serializer):
@@ -192,7 +192,7 @@ class CatastrophicEventsRules(FundRules):
         awarded = Application.objects.filter(
             fund__code=self.code,
             organization=ctx.organization,
-            status__in=_AWARDED_STATES,
+            status__in=AWARDED,
             decided_at__year=ctx.on.year,
         ).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
         return Money(ctx.parameters.cap_per_organization - awarded, ctx.currency)

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from applications.workflow import AWARDED
 from funds.money import Money, minor_unit, quantize, smallest
 from organizations.choices import Grade
 
@@ -23,7 +24,6 @@ _HOLDING_STATES = (
     "submitted", "screening", "information_requested", "committee_review", "approved",
     "conditions_accepted", "in_execution", "reporting", "closed",
 )
-_AWARDED_STATES = ("approved", "conditions_accepted", "in_execution", "reporting", "closed")
 
 
 class CertificationSubsidyFields(FundFieldsSerializer):
@@ -121,7 +121,7 @@ class CertificationSubsidyRules(FundRules):
         from applications.models import Application
 
         awarded = Application.objects.filter(
-            fund__code=self.code, status__in=_AWARDED_STATES, decided_at__year=ctx.on.year
+            fund__code=self.code, status__in=AWARDED, decided_at__year=ctx.on.year
         ).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
         return Money(ctx.parameters.annual_budget - awarded, ctx.currency)
 
