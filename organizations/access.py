@@ -1,6 +1,7 @@
 """What a person is, for permission checks: their organisation and their active staff roles.
 
-Computed once per request (one query) and cached on the user object.
+Computed once per request (one query, or none when the API's token authentication read the roles
+along with the token) and cached on the user object.
 """
 
 from dataclasses import dataclass
@@ -69,7 +70,15 @@ def access_for(user) -> Access:
     cached = getattr(user, "_fondos_access", None)
     if cached is not None:
         return cached
-    roles = list(user.staff_roles.active().values_list("role", "fund_id"))
+    return remember_access(user, user.staff_roles.active().values_list("role", "fund_id"))
+
+
+def remember_access(user, roles) -> Access:
+    """Compute ``user``'s access from their active ``(role, fund_id)`` pairs and cache it on ``user``.
+
+    For callers that already read the roles in another query (the API's token authentication).
+    """
+    roles = list(roles)
     committee_roles = {Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR}
     access = Access(
         user_id=user.pk,

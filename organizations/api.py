@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from security.two_factor import confirmed_device
 
 from .accounts import login_locked
+from .authentication import TokenAuthentication
 from .models import Organization
 from .selectors import organizations_visible_to
 
