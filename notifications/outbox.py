@@ -152,8 +152,10 @@ def queue_delivery(notification_ids: list[int]) -> int:
                 deliver_notification.apply_async((notification_id,))
                 queued += 1
             return queued
-        with app.connection_for_write() as connection:
-            # One quick attempt to connect: a broker that is down costs the request milliseconds.
+        # A connection from the app's pool: opening one (and its Redis channel) per call cost more
+        # than the rest of a submission. One quick attempt to (re)connect: a broker that is down
+        # costs the request milliseconds.
+        with app.pool.acquire(block=True) as connection:
             connection.ensure_connection(max_retries=0, timeout=BROKER_CONNECT_TIMEOUT)
             for notification_id in notification_ids:
                 deliver_notification.apply_async((notification_id,), connection=connection, retry=False)
