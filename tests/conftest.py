@@ -57,3 +57,24 @@ def api_as():
         return client
 
     return login
+
+
+@pytest.fixture
+def load_data(db):
+    """A small load: the generator's every fund, state, document, review, loan and ledger entry."""
+    from django.utils import timezone
+
+    from loadtest.generator import LoadGenerator, Sizes
+
+    generator = LoadGenerator(sizes=Sizes(organizations=12, applications=160, loans=12), seed=7,
+                              today=timezone.localdate(), chunk=1000, log=lambda line: None)
+    generator.generate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_token_throttle():
+    """The token endpoint allows 10 attempts a minute per address, and every test client is 127.0.0.1:
+    each test starts with a fresh allowance, whatever the tests before it did within the minute."""
+    from django.core.cache import cache
+
+    cache.delete("throttle_token_127.0.0.1")
