@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from .errors import Invalid, NotPermitted
 from .models import Application, Document, InformationRequest, Review
 from .parsers import UploadParser
 from .permissions import may_see_reviews
+from .representation import application_detail_json, application_list_json, list_rows
 from .reviews import review_submit
 from .selectors import applications_visible_to
 from .serializers import (
@@ -63,15 +64,27 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self):
         queryset = applications_visible_to(self.request.user).select_related("fund", "organization")
-        if self.action == "list":
-            # Lists show no fund fields nor assessment: don't fetch and decode their JSON.
-            queryset = queryset.defer("data", "assessment", "decision_terms", "decision_reason",
-                                      "conditions")
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("information_requests", queryset=InformationRequest.objects.order_by("-id"))
-            )
-        return queryset
+        return self._with_details(queryset) if self.action == "retrieve" else queryset
+
+    def _with_details(self, queryset):
+        # Most applications never had an information request: ask in the same query whether this one
+        # did, and read them only then (``application_detail_json``).
+        return queryset.annotate(
+            has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk")))
+        )
+
+    def filter_queryset(self, queryset):
+        # The filters narrow lists; applied to one application they would only cost time.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def list(self, request, *args, **kwargs):
+        # Plain rows with only what lists show (no fund fields, no assessment), serialised without
+        # DRF's per-field machinery: see ``applications.representation``.
+        page = self.paginate_queryset(list_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(application_list_json(page, request.user))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(application_detail_json(self.get_object(), request.user))
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -81,9 +94,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return ApplicationDetailSerializer
 
     def _detail(self, application, status_code=status.HTTP_200_OK):
-        application = self.get_queryset().get(pk=application.pk)
-        return Response(ApplicationDetailSerializer(application, context=self.get_serializer_context()).data,
-                        status=status_code)
+        """The application as ``ApplicationDetailSerializer`` shows it, re-read with what it shows."""
+        application = self._with_details(self.get_queryset()).get(pk=application.pk)
+        return Response(application_detail_json(application, self.request.user), status=status_code)
 
     @extend_schema(request=ApplicationCreateSerializer, responses={201: ApplicationDetailSerializer})
     def create(self, request):

@@ -20,6 +20,13 @@ _PREFIXES = {
 }
 
 
+def reference_for(fund_code: str | None, created_at, pk: int | None) -> str:
+    """An application's reference, e.g. ``JOV-2026-00042``: the fund, the year it was started, its id."""
+    prefix = _PREFIXES.get(fund_code, "APP") if fund_code else "APP"
+    year = created_at.year if created_at else ""
+    return f"{prefix}-{year}-{pk or 0:05d}"
+
+
 def _fsm(name):
     """The django-fsm transition declared for ``name`` in the workflow table."""
     spec = TRANSITIONS[name]
@@ -106,9 +113,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def reference(self) -> str:
-        prefix = _PREFIXES.get(self.fund.code, "APP") if self.fund_id else "APP"
-        year = self.created_at.year if self.created_at else ""
-        return f"{prefix}-{year}-{self.pk or 0:05d}"
+        return reference_for(self.fund.code if self.fund_id else None, self.created_at, self.pk)
 
     @property
     def requested(self) -> Money | None:

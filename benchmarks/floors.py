@@ -15,11 +15,12 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 LIST_SQL = """
-SELECT a.id, f.code, a.organization_id, o.short_name, a.status, a.currency, a.requested_amount,
-       a.approved_amount, a.submitted_at, a.decision_due, a.created_at, a.updated_at
+SELECT a.id, f.code, a.organization_id,
+       (SELECT o.short_name FROM organizations_organization o WHERE o.id = a.organization_id),
+       a.status, a.currency, a.requested_amount, a.approved_amount, a.submitted_at, a.decision_due,
+       a.created_at, a.updated_at
 FROM applications_application a
 JOIN funds_fund f ON f.id = a.fund_id
-JOIN organizations_organization o ON o.id = a.organization_id
 WHERE f.code = %s AND a.status = %s
 ORDER BY a.created_at DESC, a.id DESC
 LIMIT 50

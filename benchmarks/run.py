@@ -1,4 +1,4 @@
-"""Every benchmark in one command; prints the figures and writes ``docs/performance.md``.
+"""Every benchmark in one command; prints the figures and writes them into ``docs/performance.md``.
 
     .venv/bin/python benchmarks/run.py --scale full|small [--databases postgres,sqlite] [--reuse]
 
@@ -101,8 +101,6 @@ def verdict(name: str, ratio: float) -> str:
 
 def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> str:
     lines = [
-        "# Performance",
-        "",
         f"Measured by `benchmarks/run.py --scale {scale_name}` on {datetime.date.today():%Y-%m-%d} "
         f"({os.cpu_count()} CPUs). Data: `manage.py generate_load_data --organizations "
         f"{scale['organizations']} --applications {scale['applications']} --loans {scale['loans']}` "
@@ -113,7 +111,7 @@ def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> s
         "",
     ]
     for result in results:
-        lines += [f"## {result['database']}", ""]
+        lines += [f"### {result['database']}", ""]
         if result.get("generated"):
             generated = result["generated"]
             lines += [f"Load data: {generated['rows']} rows in {generated['seconds']:.0f} s.", ""]
@@ -143,7 +141,8 @@ def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> s
             if result.get(key):
                 lines += [f"{title}:", "", "```", result[key].strip(), "```", ""]
     if letters:
-        lines += ["## Decision letters", "", "`benchmarks/letters.py` (one worker, its own SQLite database):",
+        lines += ["### Decision letters", "",
+                  "`benchmarks/letters.py` (one worker, its own SQLite database):",
                   "", "```", letters.strip(), "```", ""]
     return "\n".join(lines)
 
@@ -168,8 +167,22 @@ def main():
             results.append(bench_database("sqlite (the embedded default)", url, None, scale, args.reuse))
     letters = "" if args.no_letters else run([PYTHON, "benchmarks/letters.py"], {**os.environ})
     text = report(results, letters, args.scale, scale)
-    Path(args.output).write_text(text + "\n")
+    write_figures(Path(args.output), text)
     print(text)
+
+
+BEGIN, END = "<!-- figures: written by benchmarks/run.py -->", "<!-- end of figures -->"
+
+
+def write_figures(path: Path, figures: str) -> None:
+    """Put the figures between the markers in ``path``, keeping the analysis around them."""
+    current = path.read_text() if path.exists() else ""
+    if BEGIN in current and END in current:
+        before, rest = current.split(BEGIN, 1)
+        after = rest.split(END, 1)[1]
+        path.write_text(f"{before}{BEGIN}\n{figures}\n{END}{after}")
+    else:
+        path.write_text(f"{BEGIN}\n{figures}\n{END}\n{current}")
 
 
 if __name__ == "__main__":

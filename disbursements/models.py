@@ -274,6 +274,14 @@ class Instalment(models.Model):
     def unpaid(self):
         return self.total - self.paid
 
+    def status_on(self, day) -> str:
+        """``paid``, ``partly_paid``, ``overdue`` or ``due`` on ``day``."""
+        if self.paid_on is not None or self.unpaid <= 0:
+            return "paid"
+        if self.due_date < day:
+            return "overdue"
+        return "partly_paid" if self.paid > 0 else "due"
+
 
 class Repayment(models.Model):
     """Money an OPP paid back on a loan. Never edited but for its allocation, which is redone (with

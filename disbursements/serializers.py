@@ -135,11 +135,7 @@ class InstalmentSerializer(serializers.ModelSerializer):
 
     def get_status(self, row) -> str:
         """``paid``, ``partly_paid``, ``overdue`` or ``due`` (on the date in the context)."""
-        if row.paid_on is not None or row.unpaid <= 0:
-            return "paid"
-        if row.due_date < self.context["on"]:
-            return "overdue"
-        return "partly_paid" if row.paid > 0 else "due"
+        return row.status_on(self.context["on"])
 
 
 class RepaymentSerializer(serializers.ModelSerializer):

@@ -13,34 +13,35 @@ from django.utils import timezone
 from applications.models import Application
 from disbursements.models import Loan
 from funds.ledger import ledger_totals_verify
-from loadtest.generator import LoadGenerator, Sizes, ledger_check
+from loadtest.generator import ledger_check
 from organizations.choices import Role
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 
-# Token or session lookup is one more query in real requests; the tests authenticate directly.
-LIST_QUERIES = 3  # the caller's staff roles, the page's count, the page (fund and organisation joined)
-DETAIL_QUERIES = 3  # staff roles, the application (with fund and organisation), its information requests
-DRAFT_DETAIL_QUERIES = 5  # ... and, for a draft's live assessment, the fund's balances and parameters
-SCHEDULE_QUERIES = 3  # staff roles, the loan with its figures, the instalments
-PORTFOLIO_QUERIES = 5  # staff roles, the fund, the portfolio aggregate, the collections, the balances
-FUNDS_QUERIES = 3  # the funds, their current parameters, their balances
+# Every request authenticates with a token, as API clients do: one query reads the token, the person
+# and their active staff roles together (``organizations.authentication``).
+LIST_QUERIES = 3  # the caller, the page's count, the page (organisation names by subquery)
+DETAIL_QUERIES = 2  # the caller, the application (with fund, organisation, "any information requests?")
+DETAIL_WITH_REQUESTS_QUERIES = 3  # ... and its information requests, when it has some
+DRAFT_DETAIL_QUERIES = 4  # ... and, for a draft's live assessment, the fund's balances and parameters
+SCHEDULE_QUERIES = 2  # the caller, the instalments of the loan if the caller may see it
+PORTFOLIO_QUERIES = 5  # the caller, the fund, the portfolio aggregate, the collections, the balances
+FUNDS_QUERIES = 4  # the caller, the funds, their current parameters, their balances
 
 
 @pytest.fixture
-def load_data():
-    generator = LoadGenerator(sizes=Sizes(organizations=12, applications=160, loans=12), seed=7,
-                              today=timezone.localdate(), chunk=1000, log=lambda line: None)
-    generator.generate()
+def fresh():
+    """A client that authenticates as ``user`` with a token on every request, as real clients do."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
 
+    def client_for(user):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
 
-@pytest.fixture
-def fresh(api_as):
-    """A client for ``user`` loaded afresh, so that its roles are read as on every real request."""
-    from organizations.models import User
-
-    return lambda user: api_as(User.objects.get(pk=user.pk))
+    return client_for
 
 
 @pytest.fixture
@@ -81,12 +82,18 @@ def test_list_costs_the_same_for_one_row_and_fifty(load_data, secretariat, fresh
 
 
 def test_detail(load_data, secretariat, fresh, django_assert_num_queries):
-    application = Application.objects.filter(status="in_execution").first()
+    application = Application.objects.filter(status="in_execution", information_requests=None).first()
     client = fresh(secretariat)
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(f"/api/v1/applications/{application.pk}/")
     assert response.status_code == 200
     assert response.json()["status"] == "in_execution"
+    assert response.json()["information_requests"] == []
+    asked = Application.objects.filter(information_requests__isnull=False).distinct().first()
+    with django_assert_num_queries(DETAIL_WITH_REQUESTS_QUERIES):
+        response = client.get(f"/api/v1/applications/{asked.pk}/")
+    assert response.status_code == 200
+    assert len(response.json()["information_requests"]) == asked.information_requests.count() >= 1
     draft = Application.objects.filter(status="draft").first()
     client = fresh(secretariat)
     with django_assert_num_queries(DRAFT_DETAIL_QUERIES):
