@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv/bin/python")
@@ -65,8 +66,21 @@ def applications_in(env: dict) -> int:
     return int(output.strip().splitlines()[-1])
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Create the benchmark database on first use (the server must accept ``CREATE DATABASE``)."""
+    import psycopg
+    from psycopg import sql
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def bench_database(name: str, url: str, redis: str | None, scale: dict, reuse: bool) -> dict:
     env = environment(url, redis)
+    if url.startswith(("postgres://", "postgresql://")):
+        ensure_postgres_database(url)
     figures: dict = {"database": name}
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
     if not (reuse and applications_in(env) >= scale["applications"]):
