@@ -143,6 +143,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     serializer_class = LoanSerializer
     filterset_class = LoanFilter
+    lookup_value_regex = "[0-9]+"  # ids only (``\d`` would also take other scripts' digits)
     permission_classes = [permissions.IsAuthenticated, FinanceActs]
 
     def get_queryset(self):
@@ -162,10 +163,8 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         # One query in the usual case: the instalments of this loan if the caller may see it. Only
         # when none come back is the loan itself looked up, to tell "not yours" (404) from "no
         # schedule yet" ([]).
-        rows = []
-        if str(pk).isdigit():
-            visible = self.get_queryset().filter(pk=pk).values("pk")
-            rows = list(Instalment.objects.filter(loan__in=visible, is_current=True).order_by("n"))
+        visible = self.get_queryset().filter(pk=pk).values("pk")
+        rows = list(Instalment.objects.filter(loan__in=visible, is_current=True).order_by("n"))
         if not rows:
             self.get_object()
         return Response(schedule_json(rows, on=timezone.localdate()))

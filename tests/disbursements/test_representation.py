@@ -48,7 +48,8 @@ def test_schedule_endpoint_hides_other_organisations_loans_and_tells_empty_from_
     assert [row["n"] for row in response.json()] == list(range(1, 21))
     assert api_as(stranger).get(f"/api/v1/loans/{loan.pk}/schedule/").status_code == 404
     assert api_as(owner).get("/api/v1/loans/999999/schedule/").status_code == 404
-    assert api_as(owner).get("/api/v1/loans/abc/schedule/").status_code == 404
+    for odd in ("abc", "99999999999999999999", "%D9%A1"):  # not a number, out of range, a non-ASCII digit
+        assert api_as(owner).get(f"/api/v1/loans/{odd}/schedule/").status_code == 404, odd
     Instalment.objects.filter(loan=loan).update(is_current=False)
     response = api_as(owner).get(f"/api/v1/loans/{loan.pk}/schedule/")
     assert response.status_code == 200
