@@ -64,27 +64,43 @@ def days_left(status: str, decision_due, today) -> int | None:
     return (decision_due - today).days
 
 
-class _Transitions:
-    """``available_transitions`` for many rows, computed once per (status, fund, own organisation)."""
+class _Page:
+    """What every row of one response shares: the caller's transitions per (status, fund, own
+    organisation), the status labels in the request's language, the time zone and today's date."""
 
     def __init__(self, user):
         from .serializers import available_transitions
 
         self.user = user
         self.organization_id = access_for(user).organization_id
-        self.compute = available_transitions
+        self.available_transitions = available_transitions
         self.known: dict[tuple, list[str]] = {}
+        self.labels: dict[str, str] = {}
+        self.zone = timezone.get_current_timezone()
+        self.today = timezone.localdate()
 
-    def __call__(self, status: str, fund_id: int, organization_id: int) -> list[str]:
-        own = organization_id == self.organization_id
-        key = (status, fund_id, own)
+    def transitions(self, status: str, fund_id: int, organization_id: int) -> list[str]:
+        key = (status, fund_id, organization_id == self.organization_id)
         if key not in self.known:
             application = SimpleNamespace(status=status, fund_id=fund_id, organization_id=organization_id)
-            self.known[key] = self.compute(application, self.user)
+            self.known[key] = self.available_transitions(application, self.user)
         return list(self.known[key])
 
+    def label(self, status: str) -> str:
+        if status not in self.labels:
+            self.labels[status] = str(Status(status).label)
+        return self.labels[status]
 
-def _summary(row: dict, transitions: _Transitions, today) -> dict:
+    def instant(self, value) -> str | None:
+        """As DRF's ``DateTimeField`` gives it (ISO 8601 in the current time zone, ``Z`` for UTC),
+        without looking the time zone up again for every value."""
+        if value is None:
+            return None
+        text = value.astimezone(self.zone).isoformat()
+        return f"{text[:-6]}Z" if text.endswith("+00:00") else text
+
+
+def _summary(row: dict, page: _Page) -> dict:
     status = row["status"]
     return {
         "id": row["id"],
@@ -93,24 +109,23 @@ def _summary(row: dict, transitions: _Transitions, today) -> dict:
         "organization": row["organization_id"],
         "organization_name": row["organization__short_name"],
         "status": status,
-        "status_display": str(Status(status).label),
+        "status_display": page.label(status),
         "currency": row["currency"],
         "requested_amount": _formatted("requested_amount", row["requested_amount"]),
         "approved_amount": _formatted("approved_amount", row["approved_amount"]),
-        "submitted_at": _formatted("submitted_at", row["submitted_at"]),
+        "submitted_at": page.instant(row["submitted_at"]),
         "decision_due": _formatted("decision_due", row["decision_due"]),
-        "days_left": days_left(status, row["decision_due"], today),
-        "created_at": _formatted("created_at", row["created_at"]),
-        "updated_at": _formatted("updated_at", row["updated_at"]),
-        "available_transitions": transitions(status, row["fund_id"], row["organization_id"]),
+        "days_left": days_left(status, row["decision_due"], page.today),
+        "created_at": page.instant(row["created_at"]),
+        "updated_at": page.instant(row["updated_at"]),
+        "available_transitions": page.transitions(status, row["fund_id"], row["organization_id"]),
     }
 
 
 def application_list_json(rows, user) -> list[dict]:
-    """``ApplicationListSerializer(many=True)`` for ``rows`` read with ``.values(*LIST_VALUES)``."""
-    transitions = _Transitions(user)
-    today = timezone.localdate()
-    return [_summary(row, transitions, today) for row in rows]
+    """``ApplicationListSerializer(many=True)`` for ``rows`` read with ``list_rows()``."""
+    page = _Page(user)
+    return [_summary(row, page) for row in rows]
 
 
 def application_detail_json(application, user) -> dict:
@@ -123,11 +138,12 @@ def application_detail_json(application, user) -> dict:
         "submitted_at", "decision_due", "created_at", "updated_at")}
     row["fund__code"] = application.fund.code
     row["organization__short_name"] = application.organization.short_name
-    data = _summary(row, _Transitions(user), timezone.localdate())
+    page = _Page(user)
+    data = _summary(row, page)
     data.update({
         "assessment": application_assessment_json(application),
         "decision_warning_on": _formatted("decision_warning_on", application.decision_warning_on),
-        "decided_at": _formatted("decided_at", application.decided_at),
+        "decided_at": page.instant(application.decided_at),
         "decision_reason": application.decision_reason,
         "conditions": application.conditions,
         "decision_terms": application.decision_terms,

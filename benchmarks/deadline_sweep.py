@@ -53,8 +53,9 @@ def people(fund):
     now = timezone.now()
     StaffRole.objects.get_or_create(user=user, role=Role.SECRETARIAT, fund=None, revoked_at=None,
                                     defaults={"granted_at": now})
-    StaffRole.objects.get_or_create(user=chair, role=Role.COMMITTEE_CHAIR, fund=fund, revoked_at=None,
-                                    defaults={"granted_at": now})
+    # A fund has one chair: keep the one the load data may have appointed.
+    if not StaffRole.objects.active().filter(role=Role.COMMITTEE_CHAIR, fund=fund).exists():
+        StaffRole.objects.create(user=chair, role=Role.COMMITTEE_CHAIR, fund=fund, granted_at=now)
     org, _ = Organization.objects.get_or_create(
         fairtrade_id="BENCH-1", defaults={"legal_name": "Cooperativa de prueba", "short_name": "BENCH",
                                           "country": "HN", "contact_emails": ["bench@coop.example"]},
