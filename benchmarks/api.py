@@ -90,6 +90,8 @@ def latency(repeat: int) -> list[dict]:
     loan = Loan.objects.filter(status="active").order_by("-id").first()
     results.append(compare("loan schedule (20 instalments)", finance, f"/api/v1/loans/{loan.pk}/schedule/",
                            f"/bench/floor/loans/{loan.pk}/schedule/", repeat))
+    results.append(compare("yardstick: an authenticated API call that reads nothing, against the trivial "
+                           "floor", staff, "/bench/authenticated-nothing/", "/bench/floor/", repeat))
     if connection.vendor == "postgresql":
         results.append(compare("portfolio report (youth-revolving)", finance,
                                "/api/v1/reports/portfolio/?fund=youth-revolving",

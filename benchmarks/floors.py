@@ -13,6 +13,8 @@ from pathlib import Path
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 LIST_SQL = """
 SELECT a.id, f.code, a.organization_id,
@@ -65,6 +67,14 @@ def _rows(sql, params, columns):
 
 def trivial(request):
     return HttpResponse(b'{"ok":true}', content_type="application/json")
+
+
+class AuthenticatedNothing(APIView):
+    """Not a floor but a yardstick: what any API call costs before it reads a row (DRF's dispatch and
+    token authentication with the caller's roles), to read the single-row ratios against."""
+
+    def get(self, request):
+        return Response({"ok": True})
 
 
 def application_list(request):

@@ -6,6 +6,7 @@ from . import floors
 
 urlpatterns = [
     path("bench/floor/", floors.trivial),
+    path("bench/authenticated-nothing/", floors.AuthenticatedNothing.as_view()),
     path("bench/floor/applications/", floors.application_list),
     path("bench/floor/applications/<int:pk>/", floors.application_detail),
     path("bench/floor/loans/<int:pk>/schedule/", floors.loan_schedule),
