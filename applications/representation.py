@@ -3,8 +3,8 @@
 The list and the detail are the API's busiest reads, and DRF's serializers cost more than the query
 that feeds them: building the fields on every request and walking them on every row (about 3 ms for a
 page of 50, 1 ms for one application, measured in ``docs/performance.md``). These functions give the
-same JSON from plain ``.values()`` rows (lists) or one instance (detail), formatting each value with the
-serializers' own fields, built once.
+same JSON from plain ``.values()`` rows (lists) or one instance (detail), formatting amounts and dates
+with the serializers' own fields, built once, and times in the request's time zone looked up once.
 
 ``serializers.ApplicationListSerializer`` and ``ApplicationDetailSerializer`` still declare the shapes
 for the OpenAPI schema and remain the reference: ``tests/applications/test_representation.py`` checks

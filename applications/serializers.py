@@ -6,6 +6,7 @@ from funds.models import Fund
 
 from .models import Application, Document, Review
 from .permissions import may_run
+from .representation import days_left
 from .workflow import TRANSITIONS, Status
 
 
@@ -40,11 +41,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
         return str(Status(application.status).label)
 
     def get_days_left(self, application) -> int | None:
-        if application.decision_due is None or application.status not in (
-            Status.SUBMITTED, Status.SCREENING, Status.INFORMATION_REQUESTED, Status.COMMITTEE_REVIEW
-        ):
-            return None
-        return (application.decision_due - timezone.localdate()).days
+        return days_left(application.status, application.decision_due, timezone.localdate())
 
     def get_available_transitions(self, application) -> list[str]:
         return available_transitions(application, self.context["request"].user)

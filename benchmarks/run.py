@@ -153,7 +153,7 @@ def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> s
                            ("deadline_sweep",
                             "Deadline sweep (`benchmarks/deadline_sweep.py`, target ≤ 1.5×)")):
             if result.get(key):
-                lines += [f"{title}:", "", "```", result[key].strip(), "```", ""]
+                lines += [f"{title}:", "", "```", result[key].strip("\n").rstrip(), "```", ""]
     if letters:
         lines += ["### Decision letters", "",
                   "`benchmarks/letters.py` (one worker, its own SQLite database):",
