@@ -21,15 +21,13 @@ from organizations.access import access_for
 from organizations.models import Organization
 
 from .models import reference_for
-from .workflow import Status
+from .workflow import Status, days_left
 
 # What a list row needs, read with ``list_rows()``.
 LIST_VALUES = (
     "id", "fund_id", "fund__code", "organization_id", "organization__short_name", "status", "currency",
     "requested_amount", "approved_amount", "submitted_at", "decision_due", "created_at", "updated_at",
 )
-_CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.SCREENING, Status.INFORMATION_REQUESTED,
-                            Status.COMMITTEE_REVIEW})
 
 
 @cache
@@ -55,13 +53,6 @@ def list_rows(applications):
     """
     names = Organization.objects.filter(pk=OuterRef("organization_id")).order_by().values("short_name")
     return applications.annotate(organization__short_name=Subquery(names)).values(*LIST_VALUES)
-
-
-def days_left(status: str, decision_due, today) -> int | None:
-    """Days until the decision is due, while the decision clock runs; ``None`` otherwise."""
-    if decision_due is None or status not in _CLOCK_RUNNING:
-        return None
-    return (decision_due - today).days
 
 
 class _Page:

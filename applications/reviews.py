@@ -82,7 +82,7 @@ def review_submit(*, application_id: int, by, conflict_of_interest: bool = False
                 raise WrongState(_("You declared a conflict of interest on this application."))
             raise WrongState(_("You have already reviewed this application."))
         errors: dict[str, list] = {}
-        rubric = application.fund.parameters_on(_judged_on(application)).rubric
+        rubric = rubric_for(application)
         criteria = criteria or {}
         if conflict_of_interest:
             if not (comment or "").strip():
@@ -93,7 +93,7 @@ def review_submit(*, application_id: int, by, conflict_of_interest: bool = False
                 errors["score"] = [_("Give an overall score from 1 to 5.")]
             if recommendation not in Recommendation.values:
                 errors["recommendation"] = [_("Recommend approve, reject or abstain.")]
-            unknown = set(criteria) - set(rubric)
+            unknown = set(criteria) - {code for code, _name in rubric}
             if unknown:
                 errors["criteria"] = [_("Not in this fund's rubric: %s.") % ", ".join(sorted(unknown))]
             elif not all(_is_score(value) for value in criteria.values()):
@@ -114,6 +114,13 @@ def review_submit(*, application_id: int, by, conflict_of_interest: bool = False
 def _judged_on(application: Application):
     """Applications are judged by the parameters in force on their submission date."""
     return (application.submitted_at or application.created_at).date()
+
+
+def rubric_for(application: Application) -> list[tuple[str, str]]:
+    """The criteria members may score ``application`` on, as (code, name in the active language)."""
+    rules = application.fund.rules
+    return [(code, rules.criterion_label(code))
+            for code in application.fund.parameters_on(_judged_on(application)).rubric]
 
 
 def _is_score(value) -> bool:

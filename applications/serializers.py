@@ -6,8 +6,7 @@ from funds.models import Fund
 
 from .models import Application, Document, Review
 from .permissions import may_run
-from .representation import days_left
-from .workflow import TRANSITIONS, Status
+from .workflow import TRANSITIONS, Status, days_left
 
 
 def available_transitions(application, user) -> list[str]:

@@ -42,6 +42,15 @@ S = Status
 BEFORE_DECISION = (S.DRAFT, S.SUBMITTED, S.SCREENING, S.INFORMATION_REQUESTED, S.COMMITTEE_REVIEW)
 AWARDED = (S.APPROVED, S.CONDITIONS_ACCEPTED, S.IN_EXECUTION, S.REPORTING, S.CLOSED)
 FINAL = (S.REJECTED, S.WITHDRAWN, S.EXPIRED, S.CLOSED)
+# Submitted and not yet decided: the fund's decision clock runs.
+AWAITING_DECISION = (S.SUBMITTED, S.SCREENING, S.INFORMATION_REQUESTED, S.COMMITTEE_REVIEW)
+
+
+def days_left(status: str, decision_due, today) -> int | None:
+    """Days until the decision is due while the decision clock runs; ``None`` otherwise."""
+    if decision_due is None or status not in AWAITING_DECISION:
+        return None
+    return (decision_due - today).days
 
 
 @dataclass(frozen=True)

@@ -26,16 +26,15 @@ from applications import services
 from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application, Document, Review
 from applications.permissions import actors_for, may_see_reviews
-from applications.reviews import quorum_status
+from applications.reviews import quorum_status, rubric_for
 from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
+from applications.workflow import days_left as workflow_days_left
 from funds.models import Fund
 from organizations.access import access_for
 
 from . import fundforms, integrations
-
-OPEN_STATES = (Status.SUBMITTED, Status.SCREENING, Status.INFORMATION_REQUESTED, Status.COMMITTEE_REVIEW)
 
 
 def _visible(request, pk) -> Application:
@@ -51,9 +50,7 @@ def _applicant_only(request, application: Application) -> None:
 
 
 def days_left(application: Application) -> int | None:
-    if application.decision_due is None or application.status not in OPEN_STATES:
-        return None
-    return (application.decision_due - timezone.localdate()).days
+    return workflow_days_left(application.status, application.decision_due, timezone.localdate())
 
 
 # --------------------------------------------------------------------------- home and profile
@@ -339,6 +336,13 @@ def application_context(request, application, *, form_errors=None, failed_action
             quorum = quorum_status(application)
     may_review = (access.sits_on(application.fund_id) and application.status == Status.COMMITTEE_REVIEW
                   and my_review is None)
+    rules = application.fund.rules
+    for review in reviews:
+        review.criteria_named = [(rules.criterion_label(code), score)
+                                 for code, score in review.criteria.items()]
+    posted = request.POST if failed_action == "review" else {}
+    rubric = [{"code": code, "name": name, "value": posted.get(f"criteria-{code}", "")}
+              for code, name in (rubric_for(application) if may_review else [])]
     steps = fundforms.steps_for(application.fund)
     return {
         "application": application,
@@ -356,6 +360,7 @@ def application_context(request, application, *, form_errors=None, failed_action
         "reviews": reviews,
         "my_review": my_review,
         "may_review": may_review,
+        "rubric": rubric,
         "quorum": quorum,
         "is_chair": access.chairs(application.fund_id),
         "days_left": days_left(application),
@@ -495,8 +500,7 @@ def committee_review(request, pk):
     conflict = request.POST.get("conflict_of_interest") == "yes"
     score = request.POST.get("score", "")
     criteria = {}
-    for criterion in application.fund.parameters_on(
-            (application.submitted_at or application.created_at).date()).rubric:
+    for criterion, _name in rubric_for(application):
         raw = request.POST.get(f"criteria-{criterion}", "")
         if raw.isdigit():
             criteria[criterion] = int(raw)

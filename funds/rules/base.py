@@ -100,6 +100,14 @@ class FundRules:
     required_documents: ClassVar[tuple[str, ...]] = ()
     # The field holding the amount asked for (None when the fund computes it, as for the subsidy).
     requested_amount_field: ClassVar[str | None] = "requested_amount"
+    # What each criterion of the default rubric means, for the committee's review form.
+    criterion_labels: ClassVar[dict[str, Any]] = {}
+
+    def criterion_label(self, code: str) -> str:
+        """The criterion's name in the active language; a rubric edited in the admin may name
+        criteria this module does not know, which then show as their code in words."""
+        label = self.criterion_labels.get(code)
+        return str(label) if label is not None else code.replace("_", " ").capitalize()
 
     # ------------------------------------------------------------------ parameters
     def default_parameters(self) -> dict[str, Any]:

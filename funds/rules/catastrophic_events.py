@@ -123,6 +123,10 @@ class CatastrophicEventsRules(FundRules):
         "other": _("Other supporting document"),
     }
     required_documents = ("damage_evidence",)
+    criterion_labels = {
+        "evidence_quality": _("Quality of the evidence of the loss"),
+        "severity": _("Severity of the loss for the producers"),
+    }
     requested_amount_field = None
     parameter_defaults = {
         "decision_warning_days": 30,

@@ -53,6 +53,10 @@ class CertificationSubsidyRules(FundRules):
         "other": _("Other supporting document"),
     }
     required_documents = ("audited_financial_statements", "pending_invoice")
+    criterion_labels = {
+        "completeness": _("Complete and consistent file"),
+        "market_access_risk": _("Risk of losing market access without the certificate"),
+    }
     requested_amount_field = None
     parameter_defaults = {
         "decision_warning_days": 20,

@@ -53,6 +53,11 @@ class ClimateEventualityRules(FundRules):
         "other": _("Other supporting document"),
     }
     required_documents = ()
+    criterion_labels = {
+        "climate_relevance": _("Relevance to the climate risk"),
+        "feasibility": _("Feasibility of the plan and budget"),
+        "producers_reached": _("Producers who benefit"),
+    }
     parameter_defaults = {
         "decision_warning_days": 30,
         "decision_limit_days": 45,

@@ -77,6 +77,11 @@ class YouthRevolvingRules(FundRules):
         "other": _("Other supporting document"),
     }
     required_documents = ("opp_endorsement_letter",)
+    criterion_labels = {
+        "viability": _("Viability of the business"),
+        "value_chain_link": _("Link to the OPP's value chain"),
+        "group_capacity": _("Capacity of the youth group"),
+    }
     parameter_defaults = {
         "decision_warning_days": 15,
         "decision_limit_days": 28,

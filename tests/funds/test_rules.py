@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funds.models import Fund, FundParameters
+from funds.models import Fund, FundCode, FundParameters
 from funds.money import Money
 from funds.rules import rules_for
 from funds.rules.base import AssessmentContext
@@ -232,3 +232,15 @@ def test_parameters_are_versioned_and_validated():
         fund.rules.parse_parameters({"no_such_parameter": 1})
     with pytest.raises(ValueError):
         fund.rules.parse_parameters({"loss_threshold_percent": "-1"})
+
+
+@pytest.mark.parametrize("code", [choice.value for choice in FundCode])
+def test_every_criterion_of_a_default_rubric_has_a_name(code):
+    rules = rules_for(code)
+    rubric = rules.default_parameters()["rubric"]
+    assert rubric
+    assert set(rubric) <= set(rules.criterion_labels)
+
+
+def test_a_criterion_added_in_the_admin_shows_as_its_code_in_words():
+    assert rules_for("youth-revolving").criterion_label("gender_balance") == "Gender balance"

@@ -258,3 +258,30 @@ def test_finance_pages_render_reports_and_charts(client_for):
     html = finance.get("/finance/charts/").content.decode()
     assert html.count("<svg") >= 5
     assert "cdn" not in html.lower()
+
+
+def test_members_score_the_rubric_criteria_by_name_in_their_language(client_for):
+    application = drive(fund_code="catastrophic-events", to="committee_review")
+    first, second, _chair = application.cast.members
+    for member in (first, second):
+        member.language = "fr"
+        member.save(update_fields=["language"])
+    page = client_for(first).get(f"/applications/{application.pk}/").content.decode()
+    assert 'name="criteria-evidence_quality"' in page and 'name="criteria-severity"' in page
+    assert "Qualité des preuves de la perte" in page and "Gravité de la perte pour les producteurs" in page
+    review = f"/applications/{application.pk}/review/"
+    response = client_for(first).post(review, {"score": "4", "recommendation": "approve",
+                                               "criteria-evidence_quality": "9", "criteria-severity": "3"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "id_criteria") == "Chaque critère est noté de 1 à 5."
+    assert 'name="criteria-severity" value="3" checked' in html  # nothing to choose twice
+    assert not Review.objects.filter(application=application).exists()
+    response = client_for(first).post(review, {"score": "4", "recommendation": "approve",
+                                               "criteria-evidence_quality": "5", "criteria-severity": "3"})
+    assert response.status_code == 302
+    assert Review.objects.get(application=application, reviewer=first).criteria == {
+        "evidence_quality": 5, "severity": 3}
+    table = client_for(second).get(f"/applications/{application.pk}/").content.decode()
+    assert "Qualité des preuves de la perte: 5" in table
+    assert "Gravité de la perte pour les producteurs: 3" in table
