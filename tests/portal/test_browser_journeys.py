@@ -162,6 +162,7 @@ def test_catastrophic_fund_journey(browser, live_server, lang, width, tmp_path):
         reviewer = Person(browser, live_server, person, lang=lang, width=width, tag=tag)
         reviewer.go(application_path)
         reviewer.page.check("input[name=score][value='4']")
+        reviewer.page.check("input[name=criteria-evidence_quality][value='5']")
         reviewer.page.select_option("#id_recommendation", "approve")
         reviewer.page.fill("#id_comment", "Daño bien documentado.")
         reviewer.shot("review-form")
