@@ -141,7 +141,7 @@ def application_detail_json(application, user) -> dict:
         "information_requests": [
             {name: _formatted(f"information_request.{name}", getattr(request, name))
              for name in ("message", "respond_by", "requested_at", "answer", "answered_at", "expired_at")}
-            for request in (application.information_requests.order_by("-id")
+            for request in (application.information_requests.all()
                             if application.has_information_requests else ())
         ],
     })

@@ -6,8 +6,9 @@ from rest_framework.authtoken.models import Token
 from .access import remember_access
 from .models import User
 
-# One row per active staff role (or one row with NULLs for people without any). Written by hand: the
-# ORM's equivalent (a FilteredRelation) costs more to compile than the two queries it replaces.
+# One row per active staff role (or one row with NULLs for people without any); "revoked_at IS NULL" is
+# ``StaffRole.objects.active()``, and the tests compare the two. Written by hand: the ORM's equivalent
+# (a FilteredRelation) costs more to compile than the two queries it replaces.
 PERSON_BY_KEY_SQL = """
 SELECT u.*, r.role AS active_role, r.fund_id AS active_role_fund_id
 FROM organizations_user u
