@@ -26,6 +26,7 @@ from funds.models import Account, FundKind, TransactionKind
 from funds.money import minor_unit, quantize
 from organizations.access import access_for
 
+from . import events
 from .allocation import Due, allocate
 from .amortization import HARVEST, MONTHS_PER_PERIOD, ScheduleTerms, build_schedule
 from .models import (
@@ -173,6 +174,7 @@ def disbursement_approve(*, disbursement_id: int, by) -> Disbursement:
             return disbursement
         if disbursement.status != DisbursementStatus.PENDING:
             raise _state_error(disbursement)
+        _refuse_while_reports_wait(disbursement)
         disbursement.approve()
         disbursement.approved_by = by
         disbursement.approved_at = timezone.now()
@@ -222,6 +224,7 @@ def disbursement_pay(
         application = Application.objects.select_related("fund", "organization").get(
             pk=disbursement.application_id
         )
+        _refuse_while_reports_wait(disbursement, application)
         loan = None
         if fund.kind == FundKind.LOAN:
             loan = Loan.objects.select_for_update().get(application=application)
@@ -257,7 +260,19 @@ def disbursement_pay(
         if loan is not None:
             _loan_disbursed(loan, amount=paid, paid_on=paid_on)
         application_services.application_start_execution(application_id=application.pk)
+        events.disbursement_paid(disbursement=disbursement)
     return disbursement
+
+
+def _refuse_while_reports_wait(disbursement: Disbursement, application: Application | None = None) -> None:
+    """A later tranche waits for the award's reports that are due (the fund's parameter says so)."""
+    from reporting.selectors import tranche_refusals
+
+    if application is None:
+        application = Application.objects.select_related("fund").get(pk=disbursement.application_id)
+    refusals = tranche_refusals(application=application, tranche=disbursement.tranche, on=_today())
+    if refusals:
+        raise Invalid({"non_field_errors": refusals})
 
 
 def _exchange_rate(raw, currency: str, fund_currency: str) -> Decimal:

@@ -210,6 +210,11 @@ _ACTIONS = {
 }
 
 
+def deadline_action_register(kind: str, action) -> None:
+    """Let an app handle its own kind of timer (project reports register theirs when they load)."""
+    _ACTIONS[kind] = action
+
+
 # --------------------------------------------------------------------------- loans
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "disbursements",
     "letters",
     "notifications",
+    "reporting",
     "portal",
     "security",
     "loadtest",
