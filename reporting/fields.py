@@ -46,6 +46,7 @@ class ExpenditureInput(serializers.Serializer):
             raise serializers.ValidationError(
                 {"amount": [_("This currency has no amounts smaller than %s.") % unit]}
             )
+        attrs["amount"] = amount.quantize(unit)
         return attrs
 
     def to_representation(self, instance):
