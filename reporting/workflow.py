@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.workflow import Actor
 
@@ -31,11 +32,12 @@ KIND_IN_SENTENCE = {
 
 
 class ReportStatus(models.TextChoices):
-    DUE = "due", _("Due")
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned for corrections")
-    ACCEPTED = "accepted", _("Accepted")
+    # A report's state, in words that agree with "report" (informe, relatório, rapport).
+    DUE = "due", pgettext_lazy("report", "Due")
+    DRAFT = "draft", pgettext_lazy("report", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("report", "Submitted")
+    RETURNED = "returned", pgettext_lazy("report", "Returned for corrections")
+    ACCEPTED = "accepted", pgettext_lazy("report", "Accepted")
 
 
 R = ReportStatus

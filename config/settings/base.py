@@ -195,6 +195,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.workflow.Status",
         "LanguageEnum": "organizations.choices.Language",
         "NotificationKindEnum": "notifications.kinds.Kind",
+        "ProjectReportStatusEnum": "reporting.workflow.ReportStatus",
+        "ProjectReportKindEnum": "reporting.workflow.ReportKind",
+        "ReportAttachmentKindEnum": "reporting.models.AttachmentKind",
     },
 }
 
