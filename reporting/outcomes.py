@@ -1,9 +1,9 @@
 """What the funds changed: awards and money paid, indicators from baseline to the latest accepted
 report, and people reached by gender and age group, for any fund, year, country and product.
 
-Each figure is one aggregate query. Per award, the latest accepted value of each indicator and the latest
-accepted report counting people are marked when a report is accepted (``reporting.services``), so these
-queries add up marked rows instead of searching for the latest report of every award.
+Each figure is one aggregate query. Per award, the latest accepted value of each indicator and the
+latest accepted report counting people are marked when a report is accepted (``reporting.services``),
+so these queries add up marked rows instead of searching for the latest report of every award.
 
 - An award is an application approved (and onwards) whose decision falls in the year asked for;
   ``awarded`` is what was approved, ``paid`` what its paid tranches paid out (in the fund's currency).
@@ -46,17 +46,27 @@ class OutcomeFilters:
         return {"fund": self.fund, "year": self.year, "country": self.country, "product": self.product}
 
 
-def awards(filters: OutcomeFilters) -> QuerySet[Application]:
-    queryset = Application.objects.filter(status__in=AWARDED)
+def award_filter(filters: OutcomeFilters, prefix: str = "") -> Q:
+    """The awards chosen, as a filter on a model that reaches the application through ``prefix``.
+
+    The figures join their own rows (indicators, reports, paid tranches) to the application rather than
+    asking whether the application is in a subquery, and only when a filter needs the application: a
+    report or a paid tranche exists only for an award (nothing leads from a payment back out of the
+    awarded states), so without filters these figures never read the applications at all."""
+    q = Q() if prefix else Q(status__in=AWARDED)
     if filters.fund:
-        queryset = queryset.filter(fund__code=filters.fund)
+        q &= Q(**{f"{prefix}fund__code": filters.fund})
     if filters.year:
-        queryset = queryset.filter(decided_at__year=filters.year)
+        q &= Q(**{f"{prefix}decided_at__year": filters.year})
     if filters.country:
-        queryset = queryset.filter(organization__country=filters.country)
+        q &= Q(**{f"{prefix}organization__country": filters.country})
     if filters.product:
-        queryset = queryset.filter(organization__products=filters.product)
-    return queryset
+        q &= Q(**{f"{prefix}organization__products": filters.product})
+    return q
+
+
+def awards(filters: OutcomeFilters) -> QuerySet[Application]:
+    return Application.objects.filter(award_filter(filters))
 
 
 def _plain(value: Decimal | None) -> str | None:
@@ -71,9 +81,10 @@ def _money(value) -> str:
     return str((value or ZERO).quantize(Decimal("0.01")))
 
 
-def indicator_rows(chosen: QuerySet[Application]) -> list[dict]:
+def indicator_rows(filters: OutcomeFilters) -> list[dict]:
     rows = (
-        ReportIndicator.objects.filter(is_latest=True, baseline__isnull=False, report__application__in=chosen)
+        ReportIndicator.objects.filter(award_filter(filters, "report__application__"), is_latest=True,
+                                       baseline__isnull=False)
         .values("indicator", "unit")
         .annotate(projects=Count("id"), baseline_sum=Sum("baseline"), latest_sum=Sum("value"))
         .order_by("indicator", "unit")
@@ -90,8 +101,8 @@ def indicator_rows(chosen: QuerySet[Application]) -> list[dict]:
     return result
 
 
-def people_reached(chosen: QuerySet[Application]) -> dict[str, int]:
-    sums = ProjectReport.objects.filter(counts_people=True, application__in=chosen).aggregate(
+def people_reached(filters: OutcomeFilters) -> dict[str, int]:
+    sums = ProjectReport.objects.filter(award_filter(filters, "application__"), counts_people=True).aggregate(
         **{group: Sum(f"people_{group}") for group in PEOPLE}
     )
     return {group: sums[group] or 0 for group in PEOPLE}
@@ -105,7 +116,7 @@ def outcomes(filters: OutcomeFilters) -> dict:
         .order_by("currency")
     )
     paid = dict(
-        Disbursement.objects.filter(status=DisbursementStatus.PAID, application__in=chosen)
+        Disbursement.objects.filter(award_filter(filters, "application__"), status=DisbursementStatus.PAID)
         .values("currency").annotate(paid=Sum("paid_amount")).values_list("currency", "paid")
     )
     currencies = [row["currency"] for row in by_currency] or ["USD"]
@@ -117,8 +128,8 @@ def outcomes(filters: OutcomeFilters) -> dict:
         "currency": main,
         "awarded": _money(first["awarded"]),
         "paid": _money(paid.get(main)),
-        "indicators": indicator_rows(chosen),
-        "people_reached": people_reached(chosen),
+        "indicators": indicator_rows(filters),
+        "people_reached": people_reached(filters),
     }
     if len(by_currency) > 1:
         data["by_currency"] = [
