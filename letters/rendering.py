@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from disbursements.amortization import HARVEST, Schedule, build_schedule
-from disbursements.services import schedule_terms
+from disbursements.services.schedules import schedule_terms
 from funds.money import minor_unit, quantize
 
 from .assets import LetterAssetFetcher, base_url
