@@ -6,9 +6,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from security.throttling import ScopedRateThrottle
 from security.two_factor import confirmed_device
 
 from .accounts import login_locked
