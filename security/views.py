@@ -13,6 +13,7 @@ from django.views.defaults import server_error as django_server_error
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .outage import database_unavailable_response
+from .services import two_factor_disable, two_factor_enable
 from .two_factor import confirmed_device, mark_verified, second_factor_pending
 
 
@@ -49,7 +50,7 @@ def two_factor_setup(request):
     device = confirmed_device(request.user)
     if device is not None:
         if request.method == "POST" and request.POST.get("action") == "remove":
-            TOTPDevice.objects.filter(user=request.user).delete()
+            two_factor_disable(user=request.user)
             messages.success(request, _("Two-factor sign-in is off."))
             return redirect("security:two-factor")
         return render(request, "security/two_factor_setup.html", {"device": device, "enabled": True})
@@ -58,8 +59,7 @@ def two_factor_setup(request):
         device = TOTPDevice.objects.create(user=request.user, name="Fondos", confirmed=False)
     form = CodeForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        two_factor_enable(user=request.user, device=device)
         mark_verified(request)
         messages.success(request, _("Two-factor sign-in is on: you will be asked for a code at sign-in."))
         return redirect("security:two-factor")
