@@ -2,13 +2,13 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from security.throttling import ScopedRateThrottle
-from security.two_factor import confirmed_device
+from security.two_factor import confirmed_device, second_factor_required
 
 from .accounts import login_locked
 from .authentication import TokenAuthentication
@@ -66,6 +66,9 @@ class TokenView(APIView):
             raise AuthenticationFailed(_("Unable to sign in with those credentials."))
         # A token is as good as a signed-in session, so it asks for the same second factor.
         device = confirmed_device(user)
+        if device is None and second_factor_required(user):
+            raise PermissionDenied(_("Your role requires two-factor sign-in: turn it on in your account "
+                                     "on the web, then ask for a token with the code in “otp”."))
         if device is not None and not device.verify_token(serializer.validated_data.get("otp", "")):
             raise AuthenticationFailed(_("Give the current code from your authenticator app in “otp”."))
         token = api_token_create(user=user)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.errors import Invalid, NotPermitted, WrongState
+from security.two_factor import confirmed_device, required_roles
 
 from . import emails
 from .access import access_for
@@ -387,6 +388,9 @@ def staff_role_grant(*, user: User, role: str, fund=None, by: User) -> StaffRole
                 role=Role.COMMITTEE_CHAIR, fund=fund).exists():
             raise Invalid({"role": [_("This fund's committee already has a chair; remove that role first.")]})
         granted = StaffRole.objects.create(user=user, role=role, fund=fund, granted_by=by)
+        if role in required_roles() and confirmed_device(user) is None:
+            # Tokens issued on the password alone would get round the second factor the role requires.
+            ApiToken.objects.filter(user=user).delete()
     _forget_access(user)
     return granted
 

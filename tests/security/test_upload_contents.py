@@ -145,7 +145,8 @@ DANGEROUS_PDFS = {
     "additional-actions": pdf_with(AA=DictionaryObject({NameObject("/WC"): script_action()})),
     "document-scripts": pdf_with(Names=DictionaryObject({NameObject("/JavaScript"): DictionaryObject()})),
     "object-stream-script": pdf_with_script_in_an_object_stream(b"<</S/JavaScript/JS(app.alert(1))>>"),
-    "object-stream-escaped-names": pdf_with_script_in_an_object_stream(b"<</S/J#61vaScript/J#53(app.alert(1))>>"),
+    "object-stream-escaped-names":
+        pdf_with_script_in_an_object_stream(b"<</S/J#61vaScript/J#53(app.alert(1))>>"),
     "object-stream-launch": pdf_with_script_in_an_object_stream(b"<</S/Launch/F(cmd.exe)>>"),
     "unreadable-with-script": PDF_BYTES.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript"
                                                 b"/JS(app.alert(1))>>"),
@@ -185,10 +186,10 @@ def test_the_api_refuses_a_scripted_pdf_in_the_callers_language(api_as, language
     application = drive(fund_code="catastrophic-events", to="draft")
     client = api_as(application.applicant)
     before = Document.objects.count()
-    response = client.post(f"/api/v1/applications/{application.pk}/documents/", {
-        "kind": "damage_evidence",
-        "file": SimpleUploadedFile("evidencia.pdf", DANGEROUS_PDFS["object-stream-script"], "application/pdf"),
-    }, format="multipart", HTTP_ACCEPT_LANGUAGE=language)
+    scripted = SimpleUploadedFile("evidencia.pdf", DANGEROUS_PDFS["object-stream-script"], "application/pdf")
+    response = client.post(f"/api/v1/applications/{application.pk}/documents/",
+                           {"kind": "damage_evidence", "file": scripted},
+                           format="multipart", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 400
     reason = " ".join(response.json()["file"])
     assert "scripts" in reason and words in reason, reason
