@@ -222,4 +222,5 @@ def test_the_reference_reproduces_the_published_flat_example():
 
 
 def teardown_module(module):
-    print(f"\nFineract reference: {COMPARED['loans']} random loans compared, {COMPARED['mismatches']} mismatches")
+    loans, mismatches = COMPARED["loans"], COMPARED["mismatches"]
+    print(f"\nFineract reference: {loans} random loans compared, {mismatches} mismatches")
