@@ -335,6 +335,7 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
                 parameters=application.fund.parameters_on(
                     (application.submitted_at or application.created_at).date()
                 ),
+                on=timezone.localdate(),
             )
         except FieldsInvalid as exc:
             errors.update({name: [str(message) for message in messages]

@@ -42,13 +42,12 @@ Conventions (Apache Fineract's defaults, checked against the schedules in shared
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from funds.lending import HARVEST, MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod
+from funds.lending import HARVEST, MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod, add_months
 
 METHODS = tuple(ScheduleMethod.values)
 FREQUENCIES = tuple(RepaymentFrequency.values)
@@ -56,13 +55,6 @@ FREQUENCIES = tuple(RepaymentFrequency.values)
 # ISO 4217 exponents of the currencies of CLAC's countries, plus EUR. Unknown codes get 2.
 # The annuity factor is irrational in general; 50 digits keep its error far below a minor unit.
 WORKING_PRECISION = 50
-
-
-def add_months(start: date, months: int) -> date:
-    years, month_index = divmod(start.month - 1 + months, 12)
-    year, month = start.year + years, month_index + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return start.replace(year=year, month=month, day=min(start.day, last_day))
 
 
 def days_30e_360(start: date, end: date) -> int:

@@ -7,6 +7,9 @@ letter all take their codes, labels and wording from here.
 
 from __future__ import annotations
 
+import calendar
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +59,26 @@ MONTHS_PER_PERIOD: dict[str, int] = {
     frequency.value: frequency.months for frequency in RepaymentFrequency if frequency.months
 }
 HARVEST = RepaymentFrequency.HARVEST.value
+
+
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months later, clamped to the end of a shorter month."""
+    years, month_index = divmod(start.month - 1 + months, 12)
+    year, month = start.year + years, month_index + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return start.replace(year=year, month=month, day=min(start.day, last_day))
+
+
+def harvest_grace_instalments(
+    harvest_dates, *, starts_on: datetime.date, grace_months: int
+) -> int:
+    """How many harvest instalments fall within the grace on principal (``grace_months`` from the
+    day the money is paid): they pay interest only."""
+    grace_ends = add_months(starts_on, grace_months)
+    return sum(1 for day in harvest_dates if starts_on < day <= grace_ends) if grace_months else 0
+
+
+def months_spanned(start: datetime.date, end: datetime.date) -> int:
+    """Whole calendar months from ``start`` that reach ``end`` (a part month counts as one)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months if add_months(start, months) >= end else months + 1

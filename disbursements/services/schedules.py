@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from applications.errors import Invalid
 from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, ScheduleTerms, build_schedule
 from disbursements.models import Instalment, Loan
+from funds.lending import harvest_grace_instalments
 from funds.money import minor_unit
 
 from .common import ZERO
@@ -24,15 +25,26 @@ def schedule_terms(
     *, principal: Decimal, currency: str, annual_interest_rate, repayment_frequency: str,
     schedule_method: str, harvest_dates, term_months: int, grace_months: int, starts_on: datetime.date,
 ) -> ScheduleTerms:
-    """The engine's terms for a youth-fund loan: the one rule used for the loan itself and for the
-    schedule its decision letter shows. Harvest repayments fall on the named dates after ``starts_on``,
-    without grace; regular ones take the term and grace in whole periods."""
+    """The engine's terms for a youth-fund loan: the one rule used for the loan itself, for the
+    schedule its decision letter shows and for a reschedule's preview. Regular repayments take the
+    term and grace in whole periods. Harvest repayments fall on the named dates after ``starts_on``;
+    those within the grace (``grace_months`` from ``starts_on``) pay interest only, the last harvest
+    always repays principal. Dates out of order or unreadable are refused, never reordered."""
     if repayment_frequency == HARVEST:
-        dates = tuple(datetime.date.fromisoformat(str(day)) for day in harvest_dates)
+        try:
+            dates = [datetime.date.fromisoformat(str(day)) for day in harvest_dates]
+        except ValueError:
+            message = _("Give each harvest date as a date such as 2026-05-31.")
+            raise Invalid({"harvest_dates": [message]}) from None
+        if dates != sorted(set(dates)):
+            raise Invalid({"harvest_dates": [_("Harvest dates must be distinct and in order.")]})
         dates = tuple(day for day in dates if day > starts_on)
         if not dates:
             raise Invalid({"harvest_dates": [_("No harvest date falls after %(day)s.") % {"day": starts_on}]})
-        instalments, grace = len(dates), 0
+        instalments = len(dates)
+        grace = min(
+            harvest_grace_instalments(dates, starts_on=starts_on, grace_months=grace_months), instalments - 1
+        )
     else:
         instalments = max(_periods(repayment_frequency, term_months), 1)
         grace = min(_periods(repayment_frequency, grace_months), instalments - 1)

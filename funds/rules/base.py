@@ -157,7 +157,7 @@ class FundRules:
 
     # ------------------------------------------------------------------ approval
     def approval_terms(
-        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters
+        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters, on: datetime.date
     ) -> dict[str, Any]:
         """The terms the chair's approval carries besides the amount (a loan's rate, term, ...), as
         JSON-ready values; raises ``serializers.ValidationError`` by field. A fund that gives money

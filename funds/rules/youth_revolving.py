@@ -12,7 +12,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.lending import MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod
+from funds.lending import (
+    MONTHS_PER_PERIOD,
+    RepaymentFrequency,
+    ScheduleMethod,
+    add_months,
+    harvest_grace_instalments,
+    months_spanned,
+)
 from funds.money import Money, smallest
 from organizations.choices import Gender
 
@@ -138,10 +145,15 @@ class YouthRevolvingRules(FundRules):
 
     # ------------------------------------------------------------------ approval terms
     def approval_terms(
-        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters
+        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters, on: datetime.date
     ) -> dict[str, Any]:
         """The terms a loan is approved with: what the chair gives, else the application's, else the
-        fund's defaults; always within the fund's limits."""
+        fund's defaults; always within the fund's limits. ``on`` is the day the money is expected to
+        be paid (the decision letter's schedule assumes the decision date).
+
+        Harvest repayments: the dates are distinct, in order, after ``on`` and within the fund's
+        longest term from it; the term is the months they span. Grace on principal is applied to
+        the harvests it covers (interest only), and refused when it would cover them all."""
         params = parameters
         errors: dict[str, list] = {}
 
@@ -161,22 +173,28 @@ class YouthRevolvingRules(FundRules):
                 % {"min": params.min_annual_interest_rate, "max": params.max_annual_interest_rate}
             ]
 
-        term = _whole(given.get("term_months", data.get("term_months")), "term_months", errors)
+        frequency = given.get("repayment_frequency", data.get("repayment_frequency", "monthly"))
+        term = None
+        if frequency != RepaymentFrequency.HARVEST:  # harvest loans last as long as their dates
+            term = _whole(given.get("term_months", data.get("term_months")), "term_months", errors)
         grace = _whole(given.get("grace_months", data.get("grace_months", 0)), "grace_months", errors)
         if term is not None and not 1 <= term <= params.max_term_months:
             errors["term_months"] = [_("The term is from 1 to %d months.") % params.max_term_months]
         if grace is not None and not 0 <= grace <= params.max_grace_months:
             errors["grace_months"] = [_("Grace is from 0 to %d months.") % params.max_grace_months]
 
-        frequency = given.get("repayment_frequency", data.get("repayment_frequency", "monthly"))
         if frequency not in RepaymentFrequency.values:
             errors["repayment_frequency"] = [_("Choose monthly, quarterly, half-yearly or harvest.")]
         method = given.get("schedule_method", ScheduleMethod.DECLINING_BALANCE)
         if method not in ScheduleMethod.values:
             errors["schedule_method"] = [_("Choose declining_balance, flat or equal_principal.")]
-        harvest_dates = list(given.get("harvest_dates", data.get("harvest_dates") or []))
-        if frequency == RepaymentFrequency.HARVEST and not harvest_dates:
-            errors["harvest_dates"] = [_("Name the harvest dates for harvest repayments.")]
+        harvest_dates = given.get("harvest_dates", data.get("harvest_dates") or [])
+        if frequency == RepaymentFrequency.HARVEST:
+            harvest_dates = _harvest_dates(harvest_dates, errors)
+            if harvest_dates is not None and not errors:
+                term = _harvest_term(harvest_dates, grace, on=on, params=params, errors=errors)
+        else:
+            harvest_dates = []
 
         if not errors and frequency in MONTHS_PER_PERIOD:
             months = MONTHS_PER_PERIOD[frequency]
@@ -196,6 +214,46 @@ class YouthRevolvingRules(FundRules):
             "schedule_method": str(method),
             "harvest_dates": [str(day) for day in harvest_dates],
         }
+
+
+def _harvest_dates(raw, errors: dict) -> list[datetime.date] | None:
+    if isinstance(raw, str) or not isinstance(raw, list | tuple):
+        raw = [] if raw in (None, "") else [raw]
+    try:
+        dates = [day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day).strip())
+                 for day in raw]
+    except ValueError:
+        errors["harvest_dates"] = [_("Give each harvest date as a date such as 2026-05-31.")]
+        return None
+    if not dates:
+        errors["harvest_dates"] = [_("Name the harvest dates for harvest repayments.")]
+        return None
+    if dates != sorted(set(dates)):
+        errors["harvest_dates"] = [_("Harvest dates must be distinct and in order.")]
+        return None
+    return dates
+
+
+def _harvest_term(dates, grace: int, *, on: datetime.date, params, errors: dict) -> int | None:
+    if dates[0] <= on:
+        errors["harvest_dates"] = [
+            _("The first harvest date must fall after the expected payment, %(day)s.") % {"day": on}
+        ]
+        return None
+    latest = add_months(on, params.max_term_months)
+    if dates[-1] > latest:
+        errors["harvest_dates"] = [
+            _("The last harvest date must fall within the fund's term of %(months)d months from the "
+              "expected payment, by %(day)s.") % {"months": params.max_term_months, "day": latest}
+        ]
+        return None
+    if harvest_grace_instalments(dates, starts_on=on, grace_months=grace) >= len(dates):
+        errors["grace_months"] = [
+            _("The grace on principal would cover every harvest date: shorten it or add a later "
+              "harvest.")
+        ]
+        return None
+    return months_spanned(on, dates[-1])
 
 
 def _whole(value, field: str, errors: dict) -> int | None:
