@@ -29,6 +29,9 @@ COMMON_PARAMETERS: dict[str, Any] = {
     "quorum_fraction": "0.5",
     # Criteria that committee members score from 1 to 5, besides the overall score.
     "rubric": [],
+    # Separation of duties: the finance officer who approves a disbursement may not pay it, unless
+    # the fund relaxes it (a one-person office).
+    "same_person_may_approve_and_pay": False,
 }
 
 

@@ -16,8 +16,7 @@ from funds.lending import (
     MONTHS_PER_PERIOD,
     RepaymentFrequency,
     ScheduleMethod,
-    add_months,
-    harvest_grace_instalments,
+    harvest_dates_checked,
     months_spanned,
 )
 from funds.money import Money, smallest
@@ -190,9 +189,12 @@ class YouthRevolvingRules(FundRules):
             errors["schedule_method"] = [_("Choose declining_balance, flat or equal_principal.")]
         harvest_dates = given.get("harvest_dates", data.get("harvest_dates") or [])
         if frequency == RepaymentFrequency.HARVEST:
-            harvest_dates = _harvest_dates(harvest_dates, errors)
-            if harvest_dates is not None and not errors:
-                term = _harvest_term(harvest_dates, grace, on=on, params=params, errors=errors)
+            harvest_dates = harvest_dates_checked(
+                harvest_dates, after=on, max_term_months=params.max_term_months,
+                grace_months=grace if "grace_months" not in errors else None, errors=errors,
+            )
+            if harvest_dates is not None:
+                term = months_spanned(on, harvest_dates[-1])
         else:
             harvest_dates = []
 
@@ -214,46 +216,6 @@ class YouthRevolvingRules(FundRules):
             "schedule_method": str(method),
             "harvest_dates": [str(day) for day in harvest_dates],
         }
-
-
-def _harvest_dates(raw, errors: dict) -> list[datetime.date] | None:
-    if isinstance(raw, str) or not isinstance(raw, list | tuple):
-        raw = [] if raw in (None, "") else [raw]
-    try:
-        dates = [day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day).strip())
-                 for day in raw]
-    except ValueError:
-        errors["harvest_dates"] = [_("Give each harvest date as a date such as 2026-05-31.")]
-        return None
-    if not dates:
-        errors["harvest_dates"] = [_("Name the harvest dates for harvest repayments.")]
-        return None
-    if dates != sorted(set(dates)):
-        errors["harvest_dates"] = [_("Harvest dates must be distinct and in order.")]
-        return None
-    return dates
-
-
-def _harvest_term(dates, grace: int, *, on: datetime.date, params, errors: dict) -> int | None:
-    if dates[0] <= on:
-        errors["harvest_dates"] = [
-            _("The first harvest date must fall after the expected payment, %(day)s.") % {"day": on}
-        ]
-        return None
-    latest = add_months(on, params.max_term_months)
-    if dates[-1] > latest:
-        errors["harvest_dates"] = [
-            _("The last harvest date must fall within the fund's term of %(months)d months from the "
-              "expected payment, by %(day)s.") % {"months": params.max_term_months, "day": latest}
-        ]
-        return None
-    if harvest_grace_instalments(dates, starts_on=on, grace_months=grace) >= len(dates):
-        errors["grace_months"] = [
-            _("The grace on principal would cover every harvest date: shorten it or add a later "
-              "harvest.")
-        ]
-        return None
-    return months_spanned(on, dates[-1])
 
 
 def _whole(value, field: str, errors: dict) -> int | None:

@@ -131,7 +131,7 @@ def test_a_harvest_loan_paid_later_keeps_the_harvests_still_to_come_and_its_grac
     api_as(application.applicant).post(f"/api/v1/applications/{application.pk}/accept_conditions/")
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
-    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     tranches.disbursement_pay(
         disbursement_id=disbursement.pk, by=finance, paid_on=timezone.localdate(), reference="TRF-1"
     )
