@@ -403,6 +403,16 @@ def application_start_reporting(*, application_id: int, by=None) -> Application:
     return application
 
 
+def application_reopen(*, application_id: int, by=None, reason: str) -> Application:
+    """Fondos reopens a closed file whose money is owed again (the repayment that closed a loan was
+    reversed): back in execution, the reason in the file's history."""
+    with transaction.atomic():
+        application = _locked(application_id)
+        _check(application, "reopen", by)
+        _move(application, "reopen", by, reason)
+    return application
+
+
 def application_close(*, application_id: int, by, reason: str = "") -> Application:
     """Close the file; whatever was committed and not paid goes back to the fund."""
     with transaction.atomic():

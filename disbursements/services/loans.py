@@ -129,8 +129,11 @@ def locked_loan(loan_id: int) -> Loan:
     return Loan.objects.select_for_update().select_related("fund").get(pk=loan_id)
 
 
-def refresh_status(loan: Loan, *, on: datetime.date | None = None, by=None) -> None:
-    """Move the loan to the state its schedule says: repaid, in arrears or active."""
+def refresh_status(
+    loan: Loan, *, on: datetime.date | None = None, by=None, reopen_reason: str = ""
+) -> None:
+    """Move the loan to the state its schedule says: repaid, in arrears or active. A repaid loan
+    owed again (its last repayment reversed) reopens its closed file, for ``reopen_reason``."""
     on = on or today()
     if loan.status == LoanStatus.WRITTEN_OFF:
         return
@@ -139,6 +142,11 @@ def refresh_status(loan: Loan, *, on: datetime.date | None = None, by=None) -> N
     late = any(row.unpaid > 0 and row.due_date < on for row in instalments)
     if loan.status == LoanStatus.REPAID and owed > 0:
         loan.activate()
+        status = Application.objects.values_list("status", flat=True).get(pk=loan.application_id)
+        if status == ApplicationStatus.CLOSED:
+            application_services.application_reopen(
+                application_id=loan.application_id, by=None, reason=reopen_reason or "Loan owed again"
+            )
     if owed == 0 and loan.status in LIVE_LOAN_STATES:
         loan.repay()
         loan.save()
