@@ -30,6 +30,10 @@ from .common import given_reason, parse_amount, require_finance, today
 from .loans import loan_create_for_application, loan_disbursed
 
 
+class ApproverMayNotPay(NotPermitted):
+    """Separation of duties: the officer who approved a disbursement may not pay it (403)."""
+
+
 def on_application_transition(*, application: Application, log) -> None:
     """When the OPP accepts the conditions, the award's disbursement (and a loan's schedule) exist."""
     if log.transition != "accept_conditions":
@@ -165,7 +169,7 @@ def disbursement_pay(
         fund = disbursement.fund
         relaxed = fund.parameters_on(today()).same_person_may_approve_and_pay
         if disbursement.approved_by_id == by.pk and not relaxed:
-            raise NotPermitted(_("You approved this disbursement: another finance officer must pay it."))
+            raise ApproverMayNotPay(_("You approved this disbursement: another finance officer must pay it."))
         paid = disbursement.amount if amount in (None, "") else parse_amount(amount, fund.currency)
         if paid > disbursement.amount:
             raise Invalid(

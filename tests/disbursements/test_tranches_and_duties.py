@@ -149,3 +149,23 @@ def test_a_one_person_office_may_approve_and_pay_when_the_fund_allows_it(api_as)
 
     assert paid.status_code == 200, paid.json()
     assert paid.json()["approved_by"] == paid.json()["paid_by"] == application.cast.finance.username
+
+
+def test_the_finance_desk_tells_the_approver_that_someone_else_must_pay():
+    from django.test import Client
+
+    application = drive(fund_code="climate-eventuality", to="conditions_accepted")
+    treasurer = application.cast.treasurer
+    page = Client()
+    page.force_login(treasurer)
+    tranche = Disbursement.objects.get(application=application)
+    page.post(f"/finance/disbursements/{tranche.pk}/approve/")
+
+    response = page.post(f"/finance/disbursements/{tranche.pk}/pay/",
+                         {"paid_on": _today().isoformat(), "reference": "T1"}, follow=True)
+
+    assert response.status_code == 200
+    tranche.refresh_from_db()
+    assert tranche.status == "approved" and tranche.approved_by == treasurer
+    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1 and errors[0].startswith(application.reference)
