@@ -124,6 +124,13 @@ class YouthRevolvingRules(FundRules):
             reasons.append(_("Grace on principal is at most %d months.") % params.max_grace_months)
         if term is not None and grace >= term:
             reasons.append(_("Grace must be shorter than the term."))
+        if data.get("repayment_frequency") == RepaymentFrequency.HARVEST:
+            problems: dict[str, list] = {}
+            harvest_dates_checked(
+                data.get("harvest_dates") or [], after=ctx.on, max_term_months=params.max_term_months,
+                grace_months=grace if grace <= params.max_grace_months else None, errors=problems,
+            )
+            reasons.extend(reason for field_reasons in problems.values() for reason in field_reasons)
         requested = self.requested_amount(data, ctx.currency)
         limit = Money(params.max_amount, ctx.currency)
         if requested is not None and requested > limit:

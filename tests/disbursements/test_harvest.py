@@ -204,3 +204,20 @@ def test_the_chair_approves_harvest_dates_from_the_page_and_sees_why_when_they_a
     assert application.status == "approved"
     assert application.decision_terms["harvest_dates"] == [_days(30)[0], later]
     assert application.decision_terms["schedule_method"] == "flat"
+
+
+def test_harvest_dates_beyond_the_funds_term_are_refused_at_submission():
+    from applications import services as application_services
+    from applications.errors import Invalid
+
+    fields = _harvest_fields()
+    fields["harvest_dates"] = [_days(90)[0], add_months(timezone.localdate(), 40).isoformat()]
+    application = drive(fund_code=YOUTH, to="draft", fields=fields)
+
+    with pytest.raises(Invalid) as refused:
+        application_services.application_submit(application_id=application.pk, by=application.applicant)
+
+    reasons = " ".join(str(reason) for reasons in refused.value.errors.values() for reason in reasons)
+    assert "within the fund's term of 36 months" in reasons
+    application.refresh_from_db()
+    assert application.status == "draft"
