@@ -182,6 +182,32 @@ class RescheduleSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ReschedulePreviewSerializer(RescheduleSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class PlannedInstalmentSerializer(serializers.Serializer):
+    n = serializers.IntegerField()
+    due_date = serializers.DateField()
+    principal = serializers.DecimalField(**MONEY)
+    interest = serializers.DecimalField(**MONEY)
+    carried_interest = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+
+
+class SchedulePlanSerializer(serializers.Serializer):
+    """A reschedule's preview: the new schedule and the interest carried over, nothing committed."""
+
+    starts_on = serializers.DateField()
+    principal = serializers.DecimalField(**MONEY)
+    interest_due = serializers.DecimalField(**MONEY)
+    interest_accrued = serializers.DecimalField(**MONEY)
+    interest_prepaid = serializers.DecimalField(**MONEY)
+    carried_interest = serializers.DecimalField(**MONEY)
+    total_interest = serializers.DecimalField(**MONEY)
+    rows = PlannedInstalmentSerializer(many=True)
+
+
 class RecoveryInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY)
     received_on = serializers.DateField()

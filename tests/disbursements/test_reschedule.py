@@ -162,3 +162,27 @@ def test_a_harvest_loan_is_rescheduled_on_new_harvest_dates_checked_like_at_appr
     assert [r.due_date.isoformat() for r in _rows(loan, 2)] == sorted(later)
     loan.refresh_from_db()
     assert loan.harvest_dates == sorted(later)
+
+
+def test_the_api_previews_a_reschedule_and_then_commits_exactly_that(api_as):
+    loan = paid_loan(paid_on=_today() - datetime.timedelta(days=45))
+    client = api_as(loan.finance)
+    body = {"starts_on": _today().isoformat(), "term_months": 6, "grace_months": 0}
+
+    preview = client.post(f"/api/v1/loans/{loan.pk}/reschedule/preview/", body, format="json")
+
+    assert preview.status_code == 200, preview.json()
+    plan = preview.json()
+    loan.refresh_from_db()
+    assert loan.schedule_version == 1
+    assert api_as(loan.applicant).post(
+        f"/api/v1/loans/{loan.pk}/reschedule/preview/", body, format="json"
+    ).status_code == 403
+    assert client.post(f"/api/v1/loans/{loan.pk}/reschedule/preview/",
+                       {**body, "term_months": 48}, format="json").status_code == 400
+    assert _reschedule(client, loan, **body).status_code == 200
+    committed = client.get(f"/api/v1/loans/{loan.pk}/schedule/").json()
+    assert [(r["n"], r["due_date"], r["principal"], r["interest"]) for r in committed] == [
+        (r["n"], r["due_date"], r["principal"], r["interest"]) for r in plan["rows"]
+    ]
+    assert D(plan["carried_interest"]) == D(plan["interest_due"]) + D(plan["interest_accrued"])
