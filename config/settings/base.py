@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "portal",
     "security",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,8 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Where `manage.py backup` (bin/backup) writes when not told otherwise; keep it off the web root.
+BACKUP_DIR = env.path("BACKUP_DIR", default=DATA_DIR / "backups")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FONDOS_MAX_UPLOAD_BYTES = env.int("FONDOS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
