@@ -71,7 +71,7 @@ def _award(*, fund_code, fields, applicant, people, paid_days_ago):
                                      reason="Cumple los criterios del fondo.")
     applications.application_accept_conditions(application_id=application.pk, by=applicant)
     disbursement = Disbursement.objects.get(application=application, tranche=1)
-    money.disbursement_approve(disbursement_id=disbursement.pk, by=people["finance"])
+    money.disbursement_approve(disbursement_id=disbursement.pk, by=people["treasurer"])
     paid_on = timezone.localdate() - datetime.timedelta(days=paid_days_ago)
     money.disbursement_pay(disbursement_id=disbursement.pk, by=people["finance"], paid_on=paid_on,
                            reference=f"DEMO-{application.pk}")
@@ -89,13 +89,15 @@ def _file(report, applicant, secretariat, fields):
     services.project_report_accept(report_id=report.pk, by=secretariat)
 
 
-def demo_reports(*, opp_a, opp_b, secretariat, committee, finance) -> int:
-    """Two paid awards with accepted reports; returns how many reports it accepted (0 on a second run)."""
+def demo_reports(*, opp_a, opp_b, secretariat, committee, finance, treasurer) -> int:
+    """Two paid awards with accepted reports; returns how many reports it accepted (0 on a second run).
+
+    The treasurer approves each tranche and finance pays it: two people, as the funds require."""
     demo_orgs = (opp_a.organization_id, opp_b.organization_id)
     if ProjectReport.objects.filter(application__organization_id__in=demo_orgs,
                                     status=ReportStatus.ACCEPTED).exists():
         return 0
-    people = {"secretariat": secretariat, "committee": committee, "finance": finance}
+    people = {"secretariat": secretariat, "committee": committee, "finance": finance, "treasurer": treasurer}
     today = timezone.localdate()
     climate, reports = _award(fund_code="climate-eventuality", fields=_climate_fields(today),
                               applicant=opp_a, people=people, paid_days_ago=0)

@@ -23,8 +23,8 @@ def paid_award(django_capture_on_commit_callbacks):
         finance = cast.finance
         disbursement = Disbursement.objects.get(application=application)
         if split:
-            money.disbursement_split(disbursement_id=disbursement.pk, by=finance, amounts=split)
-        money.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
+            money.disbursement_split(disbursement_id=disbursement.pk, by=cast.treasurer, amounts=split)
+        money.disbursement_approve(disbursement_id=disbursement.pk, by=cast.treasurer)
         paid_on = timezone.localdate() - datetime.timedelta(days=days_ago)
         with django_capture_on_commit_callbacks(execute=True):
             money.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on,

@@ -30,7 +30,7 @@ def _paid_climate_award():
         person.language = "es"
         person.save(update_fields=["language"])
     disbursement = Disbursement.objects.get(application=application)
-    money.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.finance)
+    money.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     # Paid and committed: the reports the award owes are created once the payment commits.
     money.disbursement_pay(disbursement_id=disbursement.pk, by=application.cast.finance,
                            paid_on=timezone.localdate(), reference="TRF-77")

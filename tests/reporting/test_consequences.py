@@ -37,14 +37,14 @@ def test_the_next_tranche_is_refused_while_a_due_report_is_not_accepted(two_tran
     assert progress.due_on < timezone.localdate()
 
     with pytest.raises(Invalid) as refused:
-        money.disbursement_approve(disbursement_id=second.pk, by=finance)
+        money.disbursement_approve(disbursement_id=second.pk, by=application.cast.treasurer)
     assert "progress report" in refused.value.errors["non_field_errors"][0]
     second.refresh_from_db()
     assert second.status == "pending"
 
     accept(progress, application, indicators=[{"indicator": "Hectáreas con riego", "unit": "ha",
                                                "value": "20"}])
-    money.disbursement_approve(disbursement_id=second.pk, by=finance)
+    money.disbursement_approve(disbursement_id=second.pk, by=application.cast.treasurer)
     money.disbursement_pay(disbursement_id=second.pk, by=finance, paid_on=timezone.localdate(),
                            reference="TRF-2")
     second.refresh_from_db()
@@ -53,7 +53,7 @@ def test_the_next_tranche_is_refused_while_a_due_report_is_not_accepted(two_tran
 
 def test_the_tranche_refusal_reaches_the_api_as_400(api_as, two_tranches):
     application, second = two_tranches
-    response = api_as(application.cast.finance).post(f"/api/v1/disbursements/{second.pk}/approve/")
+    response = api_as(application.cast.treasurer).post(f"/api/v1/disbursements/{second.pk}/approve/")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
 
@@ -63,7 +63,7 @@ def test_a_fund_may_let_tranches_go_without_reports(two_tranches):
     FundParameters.objects.create(fund=Fund.objects.get(code="climate-eventuality"),
                                   valid_from=timezone.localdate() - datetime.timedelta(days=3000),
                                   values={"reports_block_next_tranche": False})
-    money.disbursement_approve(disbursement_id=second.pk, by=application.cast.finance)
+    money.disbursement_approve(disbursement_id=second.pk, by=application.cast.treasurer)
 
 
 def test_the_file_closes_only_once_the_final_report_with_its_endline_is_accepted(paid_award):

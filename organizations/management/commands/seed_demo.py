@@ -57,6 +57,8 @@ STAFF = {
     "committee2": [(Role.COMMITTEE_MEMBER, code) for code in DEMO_CAPITAL],
     "committee3": [(Role.COMMITTEE_CHAIR, code) for code in DEMO_CAPITAL],
     "finance": [(Role.FINANCE, None)],
+    # A second finance officer: whoever approves a disbursement may not pay it.
+    "treasurer": [(Role.FINANCE, None)],
     "auditor": [(Role.AUDITOR, None)],
 }
 
@@ -110,10 +112,11 @@ class Command(BaseCommand):
         from reporting.demo import demo_reports
 
         users = {user.username: user for user in User.objects.filter(username__in=[
-            "opp-a", "opp-b", "secretariat", "committee1", "committee2", "committee3", "finance"])}
+            "opp-a", "opp-b", "secretariat", "committee1", "committee2", "committee3", "finance",
+            "treasurer"])}
         demo_reports(opp_a=users["opp-a"], opp_b=users["opp-b"], secretariat=users["secretariat"],
                      committee=[users["committee1"], users["committee2"], users["committee3"]],
-                     finance=users["finance"])
+                     finance=users["finance"], treasurer=users["treasurer"])
 
     def _user(self, username, password, **fields):
         user = User.objects.filter(username=username).first()
