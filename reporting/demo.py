@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from applications import services as applications
 from applications.reviews import review_submit
-from disbursements import services as money
 from disbursements.models import Disbursement
+from disbursements.services import disbursements as money
 from funds.models import Fund
 
 from . import services

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from disbursements import services as money
 from disbursements.models import Disbursement
+from disbursements.services import disbursements as money
 from tests.factories import OppUserFactory
 from tests.workflow import drive
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from applications import services as application_services
 from applications.errors import Invalid
-from disbursements import services as money
 from disbursements.models import Disbursement
+from disbursements.services import disbursements as money
 from funds.models import Fund, FundParameters
 from reporting import services
 from reporting.models import ReportAttachment
