@@ -54,3 +54,14 @@ def test_an_accepted_report_silences_its_timers(award):
     assert counts["report_soon:handed_in"] == 1
     assert counts["report_overdue:handed_in"] == 1
     assert counts["report_escalation:accepted"] == 1
+
+
+def test_the_final_report_carries_the_endline_reminders(paid_award):
+    """A paid climate award's endline is asked for by its final report, not twice."""
+    from notifications.models import Deadline
+
+    application = paid_award("climate-eventuality")
+    timer = Deadline.objects.filter(application=application, kind="final_baseline_due").get()
+    counts = run_deadlines(today=timer.due_on)
+    assert counts["final_baseline_due:in_final_report"] == 1
+    assert not Notification.objects.filter(application=application, kind="final_baseline_due").exists()
