@@ -106,7 +106,8 @@ def _delay(failures: int, free_failures: int) -> float:
 def login_locked(request, username: str) -> bool:
     """Whether a sign-in as ``username`` from this client must wait (even with the right password)."""
     now = time.time()
-    return any((cache.get(f"{limit.key}:until") or 0) > now for limit in _limits(request, username))
+    waits = cache.get_many([f"{limit.key}:until" for limit in _limits(request, username)])
+    return any(until > now for until in waits.values())
 
 
 def login_failed(request, username: str) -> None:
