@@ -45,9 +45,8 @@ def test_administrators_and_finance_are_required_by_default():
     assert set(base.FONDOS_TWO_FACTOR_REQUIRED_ROLES) == {Role.ADMINISTRATOR, Role.FINANCE}
 
 
-@pytest.mark.parametrize("make", [lambda: staff_user(Role.FINANCE, language="en"),
-                                  lambda: staff_user(Role.ADMINISTRATOR, language="en"),
-                                  lambda: UserFactory(is_superuser=True, is_staff=True, language="en")],
+@pytest.mark.parametrize("make", [lambda: staff_user(Role.FINANCE), lambda: staff_user(Role.ADMINISTRATOR),
+                                  lambda: UserFactory(is_superuser=True, is_staff=True)],
                          ids=["finance", "administrator", "superuser"])
 def test_a_required_role_must_enrol_before_anything_else_opens(make):
     user = make()
@@ -74,7 +73,7 @@ def test_the_requirement_is_configurable(settings):
 
 
 def test_a_required_role_cannot_turn_two_factor_sign_in_off():
-    user = staff_user(Role.FINANCE, language="en")
+    user = staff_user(Role.FINANCE)
     client = signed_in(user)
     enrol(client)
     response = client.post(reverse("security:two-factor"), {"action": "remove"}, follow=True)
