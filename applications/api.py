@@ -15,7 +15,7 @@ from organizations.models import Organization
 
 from . import services
 from .errors import Invalid, NotPermitted
-from .models import Application, Document, InformationRequest, Review
+from .models import Application, ApplicationChange, Document, InformationRequest, Review
 from .parsers import UploadParser
 from .permissions import may_see_reviews
 from .representation import application_detail_json, application_list_json, list_rows
@@ -70,7 +70,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         # Most applications never had an information request: ask in the same query whether this one
         # did, and read them only then (``application_detail_json``).
         return queryset.annotate(
-            has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk")))
+            has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk"))),
+            has_changes=Exists(ApplicationChange.objects.filter(application=OuterRef("pk"))),
         )
 
     def filter_queryset(self, queryset):
