@@ -407,7 +407,7 @@ def _changes(application):
     changes = list(application.changes.select_related("by"))
     for change in changes:
         change.rows = [
-            {"label": labels[name].label or name if name in labels else name,
+            {"label": fundforms.label_for(name, labels[name]) if name in labels else name,
              "old": _shown(values.get("old")), "new": _shown(values.get("new"))}
             for name, values in change.fields.items()
         ]
