@@ -60,6 +60,11 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+# Whole-number digits an amount column holds (14 digits, 2 of them decimals): more is refused as bad
+# input before the database would refuse it with an error.
+MAX_WHOLE_DIGITS = 12
+
+
 def parse_amount(raw, currency: str, field: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(raw))
@@ -67,10 +72,22 @@ def parse_amount(raw, currency: str, field: str = "amount") -> Decimal:
         raise Invalid({field: [_("Give an amount such as 1500.00.")]}) from None
     if not amount.is_finite() or amount <= 0:
         raise Invalid({field: [_("The amount must be more than zero.")]})
+    if amount.adjusted() >= MAX_WHOLE_DIGITS:
+        raise Invalid({field: [_("The amount is too large.")]})
     unit = minor_unit(currency)
     if amount != quantize(amount, unit):
         raise Invalid({field: [_("The amount has more decimals than the currency allows.")]})
     return quantize(amount, unit)
+
+
+def _not_before_approval(day: datetime.date, application: Application, field: str) -> None:
+    """Money moves for an award only once it is approved: a payment dated earlier is a mistake."""
+    if application.decided_at is None:
+        return
+    approved_on = timezone.localdate(application.decided_at)
+    if day < approved_on:
+        raise Invalid({field: [_("The date cannot be before the approval (%(day)s).")
+                               % {"day": approved_on.isoformat()}]})
 
 
 def _reason(reason: str) -> str:
@@ -219,9 +236,13 @@ def disbursement_pay(
             )
         currency = (currency or fund.currency).upper()
         rate = _exchange_rate(exchange_rate, currency, fund.currency)
+        payment_amount = quantize(paid * rate, minor_unit(currency))
+        if payment_amount.adjusted() >= PAYMENT_AMOUNT_WHOLE_DIGITS:
+            raise Invalid({"exchange_rate": [_("At this rate the amount paid is too large; check it.")]})
         application = Application.objects.select_related("fund", "organization").get(
             pk=disbursement.application_id
         )
+        _not_before_approval(paid_on, application, "paid_on")
         loan = None
         if fund.kind == FundKind.LOAN:
             loan = Loan.objects.select_for_update().get(application=application)
@@ -251,13 +272,18 @@ def disbursement_pay(
         disbursement.payment_reference = reference[:100]
         disbursement.payment_currency = currency
         disbursement.exchange_rate = rate
-        disbursement.payment_amount = quantize(paid * rate, minor_unit(currency))
+        disbursement.payment_amount = payment_amount
         disbursement.paid_by = by
         disbursement.save()
         if loan is not None:
             _loan_disbursed(loan, amount=paid, paid_on=paid_on)
         application_services.application_start_execution(application_id=application.pk)
     return disbursement
+
+
+# Whole-number digits of the amount in the currency paid in (a column of 18 digits, 4 of them decimals;
+# one digit less, so that SQLite's floating-point storage reads it back within the column).
+PAYMENT_AMOUNT_WHOLE_DIGITS = 13
 
 
 def _exchange_rate(raw, currency: str, fund_currency: str) -> Decimal:
@@ -592,10 +618,12 @@ def _fingerprint(amount: Decimal, paid_on: datetime.date, reference: str) -> str
 
 
 def repayment_record(
-    *, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "", idempotency_key: str
+    *, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "", idempotency_key: str,
+    currency: str | None = None,
 ) -> tuple[Repayment, bool]:
     """Record money paid back. The same key with the same request returns the first repayment
-    (``created`` is False); the same key with another request is refused."""
+    (``created`` is False); the same key with another request is refused. A repayment is in the loan's
+    currency: ``currency``, when given, must be the loan's."""
     _require_finance(by)
     key = (idempotency_key or "").strip()
     if not key or len(key) > 255:
@@ -603,6 +631,9 @@ def repayment_record(
     reference = (reference or "").strip()[:100]
     with transaction.atomic():
         loan = _locked_loan(loan_id)
+        if currency not in (None, "", loan.currency):
+            raise Invalid({"currency": [_("A repayment is recorded in the loan's currency, %(currency)s.")
+                                        % {"currency": loan.currency}]})
         amount = parse_amount(amount, loan.currency)
         fingerprint = _fingerprint(amount, paid_on, reference)
         existing = Repayment.objects.filter(loan=loan, idempotency_key=key).first()
@@ -614,6 +645,7 @@ def repayment_record(
             raise WrongState(_("Repayments are recorded on active loans only."))
         if paid_on > _today():
             raise Invalid({"paid_on": [_("A repayment cannot be dated in the future.")]})
+        _not_before_approval(paid_on, loan.application, "paid_on")
         if loan.schedule_starts_on and paid_on < loan.schedule_starts_on:
             raise Invalid(
                 {
@@ -801,6 +833,7 @@ def loan_recovery_record(
             )
         if received_on > _today():
             raise Invalid({"received_on": [_("A recovery cannot be dated in the future.")]})
+        _not_before_approval(received_on, loan.application, "received_on")
         tx = ledger_post(
             fund=loan.fund,
             kind=TransactionKind.RECOVERY,
@@ -843,6 +876,7 @@ def loan_refund_record(*, loan_id: int, by, amount, paid_on: datetime.date, refe
             ]})
         if paid_on > _today():
             raise Invalid({"paid_on": [_("A refund cannot be dated in the future.")]})
+        _not_before_approval(paid_on, loan.application, "paid_on")
         tx = ledger_post(
             fund=loan.fund,
             kind=TransactionKind.REFUND,

@@ -23,7 +23,7 @@ from disbursements.models import LIVE_LOAN_STATES, Disbursement, Loan, Repayment
 from disbursements.services import principal_outstanding
 from funds.ledger import fund_balances, fund_capital_add
 from funds.models import Fund, LedgerEntry
-from tests.workflow import cast_for, drive
+from tests.workflow import approved_on, cast_for, drive
 
 TODAY = datetime.date.today()
 amounts = st.integers(min_value=1, max_value=400_000).map(lambda cents: Decimal(cents) / 100)
@@ -54,6 +54,7 @@ class FundBooks(RuleBasedStateMachine):
         except Refused:
             return None  # over budget: refused, nothing committed
         disbursement = Disbursement.objects.get(application=application)
+        approved_on(application, TODAY - datetime.timedelta(days=days_ago))
         services.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
         services.disbursement_pay(
             disbursement_id=disbursement.pk,
