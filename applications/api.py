@@ -70,6 +70,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return queryset.annotate(
             has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk"))),
             has_changes=Exists(ApplicationChange.objects.filter(application=OuterRef("pk"))),
+            has_conflicts=Exists(
+                Review.objects.filter(application=OuterRef("pk"), conflict_of_interest=True)
+            ),
         )
 
     def filter_queryset(self, queryset):

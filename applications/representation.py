@@ -14,7 +14,7 @@ that both give the same JSON for every fund, state and role.
 from functools import cache
 from types import SimpleNamespace
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from organizations.access import access_for
@@ -57,7 +57,10 @@ def list_rows(applications):
     count of applications alone (Django drops unused annotations from counts, not joins).
     """
     names = Organization.objects.filter(pk=OuterRef("organization_id")).order_by().values("short_name")
-    return applications.annotate(organization__short_name=Subquery(names)).values(*LIST_VALUES)
+    conflicts = Review.objects.filter(application=OuterRef("pk"), conflict_of_interest=True)
+    return applications.annotate(
+        organization__short_name=Subquery(names), has_conflicts=Exists(conflicts)
+    ).values(*LIST_VALUES, "has_conflicts")
 
 
 class _Page:
@@ -67,7 +70,7 @@ class _Page:
     In committee review, who may decide depends on each application's conflicts of interest: for
     those rows the caller may decide on, the conflicts are read for the whole page in one query."""
 
-    def __init__(self, user, rows=()):
+    def __init__(self, user, rows: list[dict] = ()):
         from .serializers import available_transitions
 
         self.user = user
@@ -78,11 +81,13 @@ class _Page:
         self.labels: dict[str, str] = {}
         self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate()
-        deciding = [row["id"] for row in rows if self._per_application(row)]
-        self.conflicts: dict[int, set[int]] = {pk: set() for pk in deciding}
-        if deciding:
+        deciding = [row for row in rows if self._per_application(row)]
+        # Rows read with ``list_rows()`` say whether anyone declared a conflict; only those are read.
+        self.conflicts: dict[int, set[int]] = {row["id"]: set() for row in deciding}
+        conflicted = [row["id"] for row in deciding if row.get("has_conflicts")]
+        if conflicted:
             for application_id, reviewer_id in Review.objects.filter(
-                application_id__in=deciding, conflict_of_interest=True
+                application_id__in=conflicted, conflict_of_interest=True
             ).values_list("application_id", "reviewer_id"):
                 self.conflicts[application_id].add(reviewer_id)
 
@@ -172,7 +177,8 @@ def application_detail_json(application, user) -> dict:
         "submitted_at", "decision_due", "created_at", "updated_at")}
     row["fund__code"] = application.fund.code
     row["organization__short_name"] = application.organization.short_name
-    page = _Page(user)
+    row["has_conflicts"] = getattr(application, "has_conflicts", True)
+    page = _Page(user, [row])
     data = _summary(row, page)
     data.update({
         "assessment": application_assessment_json(application),
