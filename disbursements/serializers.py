@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from funds.rules.fields import PlausibleDate
@@ -99,6 +100,7 @@ class LoanSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.DecimalField(**MONEY))  # a decimal string, as every amount
     def get_outstanding(self, loan) -> Decimal:
         """Principal still owed on the books: nothing once written off or before the money is paid."""
         if loan.status in (LoanStatus.WRITTEN_OFF, LoanStatus.PENDING):
