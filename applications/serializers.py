@@ -137,8 +137,8 @@ class ReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "reviewer", "conflict_of_interest", "score", "criteria", "recommendation",
-                  "comment", "created_at"]
-        read_only_fields = ["id", "reviewer", "created_at"]
+                  "comment", "created_at", "superseded_at"]
+        read_only_fields = ["id", "reviewer", "created_at", "superseded_at"]
 
 
 class ReviewInputSerializer(serializers.Serializer):
