@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.errors import Invalid, NotPermitted, WrongState
-from disbursements import reports, services
+from disbursements import reports
 from disbursements.models import Disbursement, DisbursementStatus, LoanStatus
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments
+from disbursements.services.disbursements import ApproverMayNotPay
 from funds.ledger import balances_by_fund
 from funds.models import Fund, LedgerEntry
 from organizations.access import access_for
@@ -74,11 +77,11 @@ def disbursement_action(request, pk, action):
     disbursement = get_object_or_404(disbursements_visible_to(request.user), pk=pk)
     try:
         if action == "approve":
-            services.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
+            tranches.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
             messages.success(request, _("The disbursement was approved for payment."))
         elif action == "pay":
             paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
-            services.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
+            tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
                                       reference=request.POST.get("reference", ""))
             messages.success(request, _("The payment was recorded."))
         else:
@@ -87,6 +90,8 @@ def disbursement_action(request, pk, action):
         for field_errors in exc.errors.values():
             for error in field_errors:
                 messages.error(request, f"{disbursement.application.reference}: {error}")
+    except ApproverMayNotPay as exc:  # a finance officer, who may act, but not on this one
+        messages.error(request, f"{disbursement.application.reference}: {exc}")
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except WrongState as exc:
@@ -132,7 +137,7 @@ def loan_detail(request, pk):
             raise PermissionDenied
         try:
             paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
-            repayment, created = services.repayment_record(
+            repayment, created = repayments.repayment_record(
                 loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),

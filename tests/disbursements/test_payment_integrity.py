@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from disbursements import services
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments
 from disbursements.models import Disbursement, Loan
 from funds.models import LedgerEntry
 from tests.workflow import approved_on, drive
@@ -25,14 +26,14 @@ def approved_tranche():
     application = drive(fund_code="youth-revolving", to="conditions_accepted", amount="3000.00", terms=TERMS)
     approved_on(application, TODAY - datetime.timedelta(days=10))
     disbursement = Disbursement.objects.get(application=application)
-    services.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     disbursement.finance = application.cast.finance
     return disbursement
 
 
 @pytest.fixture
 def loan(approved_tranche):
-    services.disbursement_pay(disbursement_id=approved_tranche.pk, by=approved_tranche.finance,
+    tranches.disbursement_pay(disbursement_id=approved_tranche.pk, by=approved_tranche.finance,
                               paid_on=TODAY - datetime.timedelta(days=5), reference="TRF-1")
     loan = Loan.objects.get(application_id=approved_tranche.application_id)
     loan.finance = approved_tranche.finance
@@ -125,5 +126,5 @@ def test_the_services_refuse_what_the_pages_send_too_large(loan):
     from applications.errors import Invalid
 
     with pytest.raises(Invalid):
-        services.repayment_record(loan_id=loan.pk, by=loan.finance, amount="1e20", paid_on=TODAY,
+        repayments.repayment_record(loan_id=loan.pk, by=loan.finance, amount="1e20", paid_on=TODAY,
                                   idempotency_key="page-1")

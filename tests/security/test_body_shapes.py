@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from disbursements import services as disbursement_services
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments
 from disbursements.models import Disbursement, Loan
 from funds.models import LedgerEntry
 from organizations.choices import Role
@@ -40,12 +41,12 @@ def world():
     })
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
-    disbursement_services.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
-    disbursement_services.disbursement_pay(
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
+    tranches.disbursement_pay(
         disbursement_id=disbursement.pk, by=finance, reference="TRF-1",
         paid_on=timezone.localdate())
     loan = Loan.objects.get(application=application)
-    repayment, _created = disbursement_services.repayment_record(
+    repayment, _created = repayments.repayment_record(
         loan_id=loan.pk, by=finance, amount="10.00", paid_on=timezone.localdate(), idempotency_key="k-1")
     ids = {"id": None, "repayment_id": repayment.pk}
     by_prefix = {

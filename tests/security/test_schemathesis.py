@@ -19,11 +19,11 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from applications.reviews import review_submit
 from config.wsgi import application
+from organizations.services import api_token_create
 from tests.security.world import build_world
 
 EXAMPLES = int(os.environ.get("FONDOS_SCHEMATHESIS_EXAMPLES", "10"))
@@ -80,7 +80,7 @@ def world(db):
     for member in (world.users["member"], world.users["chair"]):
         review_submit(application_id=world.review_application.pk, by=member, score=4,
                       recommendation="approve", comment="Bien.")
-    world.tokens = {role: Token.objects.create(user=world.users[role]).key for role in ROLES}
+    world.tokens = {role: api_token_create(user=world.users[role]).key for role in ROLES}
     return world
 
 
