@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from disbursements.models import Disbursement, Loan
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
-from disbursements.models import Disbursement, Loan
 from funds.models import LedgerEntry
 from tests.workflow import approved_on, drive
 

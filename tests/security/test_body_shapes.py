@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from disbursements.models import Disbursement, Loan
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
-from disbursements.models import Disbursement, Loan
 from funds.models import LedgerEntry
 from organizations.choices import Role
 from tests.factories import staff_user

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('funds', '0005_account_totals'),
-        ('organizations', '0004_historicaluser'),
+        ('organizations', '0005_api_tokens_stored_as_hashes'),
     ]
 
     operations = [
