@@ -194,6 +194,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             by=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             amount=data["amount"],
+            currency=data.get("currency"),
             paid_on=data["paid_on"],
             reference=data["reference"],
         )
