@@ -6,7 +6,7 @@ from django.utils import timezone
 from disbursements.models import Disbursement
 from disbursements.services import disbursements as money
 from tests.factories import OppUserFactory
-from tests.workflow import drive
+from tests.workflow import approved_on, drive
 
 
 @pytest.fixture
@@ -26,6 +26,8 @@ def paid_award(django_capture_on_commit_callbacks):
             money.disbursement_split(disbursement_id=disbursement.pk, by=cast.treasurer, amounts=split)
         money.disbursement_approve(disbursement_id=disbursement.pk, by=cast.treasurer)
         paid_on = timezone.localdate() - datetime.timedelta(days=days_ago)
+        if days_ago:
+            approved_on(application, paid_on)  # no payment is dated before its approval
         with django_capture_on_commit_callbacks(execute=True):
             money.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on,
                                    reference=f"TRF-{application.pk}")
