@@ -3,7 +3,8 @@ settings, a Celery worker and Celery beat on PostgreSQL and Redis, over HTTPS on
 
 Everything goes through HTTP as a client would: the API takes one climate-fund application from draft to a
 decision letter rendered by the worker; in the browser the organisation downloads that letter and accepts
-the conditions; finance approves and pays the disbursement. Skipped unless ``FONDOS_SMOKE_URL`` is set.
+the conditions; two finance officers, with their second factor, approve and pay the disbursement. Skipped
+unless ``FONDOS_SMOKE_URL`` is set.
 """
 
 import datetime
