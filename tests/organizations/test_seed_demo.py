@@ -12,7 +12,7 @@ from reporting.outcomes import OutcomeFilters, outcomes
 pytestmark = pytest.mark.django_db
 
 DEMO_USERS = {"admin", "secretariat", "committee1", "committee2", "committee3", "finance",
-              "treasurer", "auditor", "opp-a", "opp-b"}
+              "finance2", "auditor", "opp-a", "opp-b"}
 
 
 def snapshot():

@@ -58,7 +58,7 @@ STAFF = {
     "committee3": [(Role.COMMITTEE_CHAIR, code) for code in DEMO_CAPITAL],
     "finance": [(Role.FINANCE, None)],
     # A second finance officer: whoever approves a disbursement may not pay it.
-    "treasurer": [(Role.FINANCE, None)],
+    "finance2": [(Role.FINANCE, None)],
     "auditor": [(Role.AUDITOR, None)],
 }
 
@@ -113,10 +113,10 @@ class Command(BaseCommand):
 
         users = {user.username: user for user in User.objects.filter(username__in=[
             "opp-a", "opp-b", "secretariat", "committee1", "committee2", "committee3", "finance",
-            "treasurer"])}
+            "finance2"])}
         demo_reports(opp_a=users["opp-a"], opp_b=users["opp-b"], secretariat=users["secretariat"],
                      committee=[users["committee1"], users["committee2"], users["committee3"]],
-                     finance=users["finance"], treasurer=users["treasurer"])
+                     finance=users["finance"], treasurer=users["finance2"])
 
     def _user(self, username, password, **fields):
         user = User.objects.filter(username=username).first()
