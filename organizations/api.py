@@ -13,6 +13,7 @@ from security.two_factor import confirmed_device
 
 from .accounts import login_locked
 from .authentication import TokenAuthentication
+from .filters import OrganizationFilter
 from .models import Organization
 from .selectors import organizations_visible_to
 
@@ -94,7 +95,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """The organisations the caller may see: an OPP's staff see their own only."""
 
     serializer_class = OrganizationSerializer
-    filterset_fields = ["country", "grade"]
+    filterset_class = OrganizationFilter
 
     def get_queryset(self):
         return organizations_visible_to(self.request.user).prefetch_related("products")

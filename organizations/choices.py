@@ -1,6 +1,9 @@
 """Codes shared across Fondos: CLAC's countries, products, languages, grades and staff roles."""
 
+from functools import cache
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,3 +87,17 @@ class Role(models.TextChoices):
 
 
 FUND_SCOPED_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR})
+
+
+@cache
+def country_names(code: str) -> tuple[str, ...]:
+    """A country's name in each language of Fondos ("Brasil", "Brazil", "Brésil"), for searching."""
+    if code not in Country.values:
+        return ()
+    names = []
+    for language in Language.values:
+        with translation.override(language):
+            name = str(Country(code).label)
+        if name not in names:
+            names.append(name)
+    return tuple(names)

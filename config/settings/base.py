@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "letters",
     "notifications",
     "portal",
+    "listing",
     "security",
     "loadtest",
 ]
