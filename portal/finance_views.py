@@ -13,20 +13,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.errors import Invalid, NotPermitted, WrongState
 from disbursements import reports, services
-from disbursements.models import Disbursement, DisbursementStatus, LoanStatus
+from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
+from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
+from funds.filters import LedgerFilter
 from funds.ledger import balances_by_fund
 from funds.models import Fund, LedgerEntry
+from listing.batch import Outcome, run_each, selected_ids
+from listing.pages import listing_for
 from organizations.access import access_for
 from organizations.choices import Country
 
 from . import charts
+from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12
 
@@ -50,21 +56,60 @@ def finance_desk(request):
     today = timezone.localdate()
     funds = list(Fund.objects.all())
     balances = balances_by_fund(funds)
-    to_pay = (
+    to_pay = listing_for(
+        request, ToPayFilter,
         disbursements_visible_to(request.user)
         .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED])
-        .select_related("application__organization").order_by("created_at", "id")
+        .select_related("application__organization"),
     )
     youth = next((fund for fund in funds if fund.kind == "loan"), None)
     portfolio = reports.portfolio(on=today, fund=youth) if youth else None
     return render(request, "portal/finance/desk.html", {
         "access": access,
         "funds": [(fund, balances[fund.pk]) for fund in funds],
-        "disbursements": to_pay,
+        "listing": to_pay,
         "portfolio": portfolio,
         "youth": youth,
         "today": today,
-    })
+        **pop_outcomes(request),
+    }, status=to_pay.status)
+
+
+@login_required
+def disbursement_list(request):
+    """Every disbursement, in every state: searched, filtered, sorted and paginated."""
+    access = _finance_reader(request)
+    listing = listing_for(request, DisbursementFilter,
+                          disbursements_visible_to(request.user).select_related("application__organization"))
+    return render(request, "portal/finance/disbursements.html", {"access": access, "listing": listing},
+                  status=listing.status)
+
+
+@login_required
+@require_POST
+def disbursement_batch(request):
+    """Approve every ticked disbursement for payment, each through ``disbursement_approve`` in its own
+    transaction; the desk then shows what happened to each."""
+    access = _finance_reader(request)
+    if not access.is_finance:
+        raise PermissionDenied
+    ids = selected_ids(request.POST)
+    back = _back(request, reverse("finance"))
+    if request.POST.get("action") != "approve" or not ids:
+        messages.error(request, _("Tick at least one disbursement.") if not ids else _("Choose what to do."))
+        return redirect(back)
+    found = {d.pk: d for d in disbursements_visible_to(request.user).filter(pk__in=ids)
+             .select_related("application__fund")}
+    outcomes = [Outcome(f"#{pk}", reverse("finance"), False, _("Not found."))
+                for pk in ids if pk not in found]
+    outcomes += run_each(
+        [found[pk] for pk in ids if pk in found],
+        lambda d: services.disbursement_approve(disbursement_id=d.pk, by=request.user),
+        label=lambda d: f"{d.application.reference} · {d.payee_name}",
+        url=lambda d: reverse("application", args=[d.application_id]),
+    )
+    keep_outcomes(request, outcomes)
+    return redirect(back)
 
 
 @login_required
@@ -105,18 +150,26 @@ def _parse_date(raw: str, field: str) -> datetime.date:
 def loan_list(request):
     _finance_reader(request)
     today = timezone.localdate()
-    loans = with_loan_figures(
-        loans_visible_to(request.user).select_related("application__organization"), on=today
-    ).order_by("-status", "application__organization__short_name")
-    status = request.GET.get("status")
-    if status in LoanStatus.values:
-        loans = loans.filter(status=status)
+
+    def with_figures(page):
+        # The figures of this page's loans only (one grouped query), not of the whole portfolio.
+        figures = {loan.pk: loan for loan in with_loan_figures(
+            Loan.objects.filter(pk__in=[loan.pk for loan in page]), on=today).order_by()}
+        for loan in page:
+            loan.principal_owed = figures[loan.pk].principal_owed
+            loan.arrears = figures[loan.pk].arrears
+        return page
+
+    listing = listing_for(request, LoanFilter,
+                          loans_visible_to(request.user).select_related("application__organization",
+                                                                        "application__fund"),
+                          rows=with_figures)
     youth = Fund.objects.filter(kind="loan").first()
     return render(request, "portal/finance/loans.html", {
-        "loans": loans, "statuses": LoanStatus.choices, "chosen_status": status,
+        "listing": listing,
         "portfolio": reports.portfolio(on=today, fund=youth) if youth else None,
         "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
-    })
+    }, status=listing.status)
 
 
 @login_required
@@ -169,14 +222,12 @@ def fund_ledger(request, code):
     fund = get_object_or_404(Fund, code=code)
     today = timezone.localdate()
     balances = balances_by_fund([fund])[fund.pk]
-    entries = (
-        LedgerEntry.objects.filter(fund=fund).select_related("transaction", "transaction__application")
-        .order_by("-transaction__booked_on", "-transaction_id", "id")[:300]
-    )
+    listing = listing_for(request, LedgerFilter, LedgerEntry.objects.filter(fund=fund).select_related(
+        "transaction", "transaction__application__fund"))
     return render(request, "portal/finance/ledger.html", {
-        "fund": fund, "balances": balances, "entries": entries,
+        "fund": fund, "balances": balances, "listing": listing,
         "chart": charts.line_chart(_balance_series(fund, today), currency=fund.currency),
-    })
+    }, status=listing.status)
 
 
 @login_required
