@@ -101,8 +101,20 @@ class Listing:
             "last": self.page_url(last) if page.number < last else None,
         }
 
+    @property
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """Every way this list sorts, for the "Sort by" menu (column headers are hidden on phones)."""
+        ordering_filter = self.filterset.ordering_filter
+        return list(ordering_filter.extra["choices"]) if ordering_filter else []
+
+    @property
+    def current_sort(self) -> str:
+        return ",".join(self.ordering)
+
     def hidden_state(self) -> list[tuple[str, str]]:
-        """Query values the filter form does not show but must keep (the sort order)."""
+        """Query values the filter form does not show but must keep (a sort of several columns)."""
+        if self.current_sort in dict(self.sort_choices):
+            return []
         return [("ordering", value) for value in self.request.GET.getlist("ordering") if value]
 
 

@@ -42,7 +42,7 @@ from funds.models import Account, Fund, FundCode, LedgerEntry, LedgerTransaction
 from letters.models import Letter
 from notifications.models import Deadline, Notification
 from organizations.choices import Role
-from organizations.models import Organization, StaffRole, User, organization_search_text
+from organizations.models import Organization, StaffRole, User, organization_search_text, person_search_text
 
 from .writer import IdAllocator, Table, analyze, fast_load, reset_sequences
 
@@ -147,7 +147,8 @@ class LoadGenerator:
         self.t_org_products = Table(Organization.products.through, ["organization", "productcode"])
         self.t_user = Table(User, [
             "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-            "is_active", "date_joined", "organization", "language", "is_representative", "email_verified"])
+            "is_active", "date_joined", "organization", "language", "is_representative", "email_verified",
+            "search_text"])
         self.t_app = Table(Application, [
             "id", "fund", "organization", "status", "data", "currency", "requested_amount", "assessment",
             "created_by", "created_at", "updated_at", "submitted_at", "decision_warning_on", "decision_due",
@@ -262,8 +263,10 @@ class LoadGenerator:
                            organization_search_text(short, legal, country, f"FT{org_id:07d}"))
             for product in set(self.rng.choices(PRODUCTS, weights=PRODUCT_WEIGHTS, k=self.rng.randint(1, 2))):
                 self.t_org_products.add(org_id, product)
-            self.t_user.add(user_id, self.password, False, f"opp{org_id}", self.name(), self.name(), email,
-                            False, True, joined, org_id, language, True, email)
+            first, last = self.name(), self.name()
+            self.t_user.add(user_id, self.password, False, f"opp{org_id}", first, last, email,
+                            False, True, joined, org_id, language, True, email,
+                            person_search_text(f"opp{org_id}", first, last, email))
         self._flush()
         rows = User.objects.filter(organization__isnull=False).values_list(
             "organization_id", "pk", "language", "organization__legal_name", "email",

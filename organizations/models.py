@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from listing.text import normalise, search_text_for
+from listing.text import search_text_for
 
 from .choices import (
     FUND_SCOPED_ROLES,
@@ -117,8 +117,8 @@ def organization_search_text(short_name: str, legal_name: str, country: str, fai
     return search_text_for([short_name, legal_name, country, *country_names(country), fairtrade_id])
 
 
-def person_search_text(first_name: str, last_name: str) -> str:
-    return normalise(f"{first_name} {last_name}")
+def person_search_text(username: str, first_name: str, last_name: str, email: str) -> str:
+    return search_text_for([f"{first_name} {last_name}".strip(), username, email])
 
 
 class User(AbstractUser):
@@ -141,12 +141,27 @@ class User(AbstractUser):
         help_text=_("The address this person proved they receive mail at; documents go only there."),
     )
     email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    search_text = models.TextField(
+        _("search text"), blank=True, default="", editable=False,
+        help_text=_("Name, username and e-mail without accents or capitals, kept on every save."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "search_text"])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    SEARCHED_FIELDS = frozenset({"username", "first_name", "last_name", "email"})
+
+    def save(self, *args, **kwargs):
+        # Derived from the row's own fields, as an organisation's: every way of writing a person keeps it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.SEARCHED_FIELDS & set(update_fields):
+            self.search_text = person_search_text(self.username, self.first_name, self.last_name, self.email)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def is_opp_staff(self) -> bool:

@@ -4,6 +4,7 @@ several files can be moved at once (each through its own service, each result re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +18,8 @@ from applications.workflow import Status
 from listing.batch import Outcome, run_each, selected_ids
 from listing.pages import listing_for
 from organizations.access import access_for
-from organizations.filters import OrganizationFilter
+from organizations.filters import OrganizationFilter, PersonFilter
+from organizations.models import StaffRole, User
 from organizations.selectors import organizations_visible_to
 
 from .views import prefetch_for_queue, with_days_left
@@ -135,4 +137,17 @@ def organization_list(request):
     listing = listing_for(request, OrganizationFilter,
                           organizations_visible_to(request.user).prefetch_related("products"))
     return render(request, "portal/organization_list.html", {"access": access, "listing": listing},
+                  status=listing.status)
+
+
+@login_required
+def people_list(request):
+    """Everyone who signs in to Fondos, for the administrators, the secretariat and the auditors."""
+    access = access_for(request.user)
+    if not access.sees_everything:
+        raise PermissionDenied
+    listing = listing_for(request, PersonFilter, User.objects.select_related("organization")
+                          .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.active()
+                                                     .select_related("fund"), to_attr="roles_now")))
+    return render(request, "portal/people_list.html", {"access": access, "listing": listing},
                   status=listing.status)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("applications/<int:pk>/do/<slug:name>/", views.application_action, name="application-action"),
     path("applications/<int:pk>/review/", views.committee_review, name="application-review"),
     path("organisations/", staff_views.organization_list, name="organizations"),
+    path("people/", staff_views.people_list, name="people"),
     path("committee/", staff_views.committee_queue, name="committee"),
     path("secretariat/", staff_views.screening_queue, name="secretariat"),
     path("secretariat/batch/", staff_views.screening_batch, name="secretariat-batch"),
