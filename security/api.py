@@ -76,12 +76,6 @@ class HistoryEntrySerializer(serializers.Serializer):
                 if hasattr(record, field.attname)}
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("model", str, required=True, enum=sorted(AUDITED_MODELS)),
-        OpenApiParameter("id", int, required=False, description="One object's history only."),
-    ],
-)
 class AuditHistoryFilter(ListFilterSet):
     """``search`` (the person who made the change), ``type``, ``from``/``until`` and ``ordering``."""
 
@@ -95,6 +89,12 @@ class AuditHistoryFilter(ListFilterSet):
                         tiebreak="history_id")
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("model", str, required=True, enum=sorted(AUDITED_MODELS)),
+        OpenApiParameter("id", int, required=False, description="One object's history only."),
+    ],
+)
 class AuditHistoryView(ListAPIView):
     """Every recorded change to applications, funds, fund parameters, loans and users, newest first;
     ``search`` finds the changes made by a person, ``type`` (``+``, ``~``, ``-``), ``changed_from`` and
