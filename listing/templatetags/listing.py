@@ -1,6 +1,7 @@
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
+
+from portal.templatetags.portal import number
 
 register = template.Library()
 
@@ -18,6 +19,6 @@ def sort_th(listing, param, css=""):
 
 
 @register.filter
-def grouped(number):
-    """A count with the language's thousands separator: 21,068 (en), 21.068 (es, pt), 21 068 (fr)."""
-    return number_format(number, force_grouping=True)
+def grouped(count):
+    """A count as the pages write numbers: 21,068 (en), 21.068 (es, pt), 21 068 (fr)."""
+    return number(count, 0)

@@ -120,7 +120,8 @@ def test_the_secretariat_acts_on_many_files_and_sees_each_result(client_for):
     assert "Refused" in html and ready[0].reference in html and draft.reference in html
     assert "2 of 3 done." not in client.get("/secretariat/").content.decode()  # shown once
     # Another organisation's file, or one that does not exist, is "not found" for a member of staff too.
-    response = client.post("/secretariat/batch/", {"action": "send_to_committee", "selected": [ids[0], 99999]})
+    response = client.post("/secretariat/batch/", {"action": "send_to_committee",
+                                                   "selected": [ids[0], 99999]})
     html = client.get(response["Location"]).content.decode()
     assert "Not found." in html
     assert Application.objects.get(pk=ids[0]).status == Status.COMMITTEE_REVIEW
