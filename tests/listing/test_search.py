@@ -99,3 +99,20 @@ def test_an_opp_search_never_reaches_another_organisation():
     assert ids == [mine.pk]
     assert theirs.pk not in ids
     assert Application.objects.get(pk=theirs.pk).status == Status.SUBMITTED
+
+
+@pytest.mark.postgres
+def test_postgresql_answers_searches_from_the_trigram_indexes():
+    from django.db import connection
+
+    _application("Café del Sur", "Asociación Café", country="PE")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname IN "
+                       "('app_search_trgm', 'org_search_trgm', 'user_search_trgm')")
+        assert sorted(row[0] for row in cursor.fetchall()) == ["app_search_trgm", "org_search_trgm",
+                                                               "user_search_trgm"]
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = Application.objects.filter(matching("cafe sur")).values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "app_search_trgm" in plan, plan
