@@ -116,10 +116,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--only", default="", help="only the cases whose name contains this")
     args = parser.parse_args()
     clients: dict[str, Client] = {}
     results = []
     for name, username, url, floor_url in cases():
+        if args.only not in name:
+            continue
         client = clients.setdefault(username, signed_in(username))
         result = compare(name, client, url, floor_url, args.repeat)
         results.append(result)

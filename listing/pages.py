@@ -63,6 +63,11 @@ class Listing:
     def is_filtered(self) -> bool:
         return any(value for name, value in self.request.GET.items() if name not in ("page", "ordering"))
 
+    @property
+    def is_whole(self) -> bool:
+        """The first page of the whole list (no search, no filter): where a page shows its overview."""
+        return not self.is_filtered and self.page.number == 1
+
     def url(self, **changes) -> str:
         """This list's address with ``changes`` to its query (a ``None`` value removes the key)."""
         query: QueryDict = self.request.GET.copy()

@@ -165,10 +165,13 @@ def loan_list(request):
                                                                         "application__fund"),
                           rows=with_figures)
     youth = Fund.objects.filter(kind="loan").first()
+    # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
+    # search or a later page (they cost more than the list itself).
+    overview = youth is not None and listing.is_whole
     return render(request, "portal/finance/loans.html", {
         "listing": listing,
-        "portfolio": reports.portfolio(on=today, fund=youth) if youth else None,
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
+        "portfolio": reports.portfolio(on=today, fund=youth) if overview else None,
+        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if overview else None,
     }, status=listing.status)
 
 
@@ -226,7 +229,8 @@ def fund_ledger(request, code):
         "transaction", "transaction__application__fund"))
     return render(request, "portal/finance/ledger.html", {
         "fund": fund, "balances": balances, "listing": listing,
-        "chart": charts.line_chart(_balance_series(fund, today), currency=fund.currency),
+        "chart": charts.line_chart(_balance_series(fund, today), currency=fund.currency)
+        if listing.is_whole else None,
     }, status=listing.status)
 
 

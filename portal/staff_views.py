@@ -22,7 +22,7 @@ from organizations.filters import OrganizationFilter, PersonFilter
 from organizations.models import StaffRole, User
 from organizations.selectors import organizations_visible_to
 
-from .views import prefetch_for_queue, with_days_left
+from .views import for_lists, prefetch_for_queue, with_days_left
 
 
 @login_required
@@ -31,7 +31,7 @@ def committee_queue(request):
     if not (access.is_committee_member or access.sees_everything):
         raise PermissionDenied
     applications = prefetch_for_queue(
-        applications_visible_to(request.user).filter(status=Status.COMMITTEE_REVIEW)
+        for_lists(applications_visible_to(request.user).filter(status=Status.COMMITTEE_REVIEW))
     )
     if access.is_committee_member:
         applications = applications.filter(fund_id__in=access.member_fund_ids)
@@ -68,8 +68,7 @@ def screening_queue(request):
     access = _screener(request)
     listing = listing_for(
         request, QueueFilter,
-        applications_visible_to(request.user).filter(status__in=SCREENING_STATES)
-        .select_related("fund", "organization"),
+        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)),
         rows=with_days_left,
     )
     return render(request, "portal/screening_queue.html", {

@@ -55,6 +55,16 @@ def days_left(application: Application) -> int | None:
     return workflow_days_left(application.status, application.decision_due, timezone.localdate())
 
 
+# What the lists of applications show: the rest (fund fields, assessment, search text) stays in the database.
+LIST_FIELDS = ("id", "fund_id", "fund__code", "organization_id", "organization__short_name",
+               "organization__country", "status", "currency", "requested_amount", "approved_amount",
+               "submitted_at", "decision_due", "created_at")
+
+
+def for_lists(applications):
+    return applications.select_related("fund", "organization").only(*LIST_FIELDS)
+
+
 def with_days_left(applications: list[Application]) -> list[Application]:
     for application in applications:
         application.days_left = days_left(application)
@@ -72,8 +82,7 @@ def home(request):
     if access.is_opp_staff:
         listing = listing_for(
             request, OwnApplicationFilter,
-            applications_visible_to(request.user).filter(organization_id=access.organization_id)
-            .select_related("fund", "organization"),
+            for_lists(applications_visible_to(request.user).filter(organization_id=access.organization_id)),
             rows=with_days_left,
         )
     return render(request, "portal/home.html", {
@@ -308,8 +317,7 @@ def application_list(request):
     """Every application the person may see: searched, filtered, sorted and paginated."""
     access = access_for(request.user)
     listing = listing_for(
-        request, ApplicationFilter,
-        applications_visible_to(request.user).select_related("fund", "organization"), rows=with_days_left,
+        request, ApplicationFilter, for_lists(applications_visible_to(request.user)), rows=with_days_left,
     )
     return render(request, "portal/application_list.html", {"access": access, "listing": listing},
                   status=listing.status)
