@@ -35,6 +35,13 @@ from . import charts
 from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12
+# What the lists show of an application: its reference (fund, year, id) and its organisation.
+# (``status`` too: an application's state machine reads it whenever one is loaded.)
+APPLICATION_SHOWN = ("application__id", "application__status", "application__fund_id", "application__fund__code",
+                     "application__created_at", "application__organization_id",
+                     "application__organization__short_name", "application__organization__country")
+DISBURSEMENT_SHOWN = ("id", "application_id", "fund_id", "fund__code", "status", "payee_name", "amount",
+                      "currency", "created_at", *APPLICATION_SHOWN)
 
 
 def _finance_reader(request):
@@ -60,7 +67,7 @@ def finance_desk(request):
         request, ToPayFilter,
         disbursements_visible_to(request.user)
         .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED])
-        .select_related("application__organization"),
+        .select_related("application__organization").only(*DISBURSEMENT_SHOWN),
     )
     youth = next((fund for fund in funds if fund.kind == "loan"), None)
     portfolio = reports.portfolio(on=today, fund=youth) if youth else None
@@ -80,7 +87,8 @@ def disbursement_list(request):
     """Every disbursement, in every state: searched, filtered, sorted and paginated."""
     access = _finance_reader(request)
     listing = listing_for(request, DisbursementFilter,
-                          disbursements_visible_to(request.user).select_related("application__organization"))
+                          disbursements_visible_to(request.user).select_related("application__organization")
+                          .only(*DISBURSEMENT_SHOWN))
     return render(request, "portal/finance/disbursements.html", {"access": access, "listing": listing},
                   status=listing.status)
 
@@ -153,16 +161,18 @@ def loan_list(request):
 
     def with_figures(page):
         # The figures of this page's loans only (one grouped query), not of the whole portfolio.
-        figures = {loan.pk: loan for loan in with_loan_figures(
-            Loan.objects.filter(pk__in=[loan.pk for loan in page]), on=today).order_by()}
+        figures = {pk: (owed, arrears) for pk, owed, arrears in with_loan_figures(
+            Loan.objects.filter(pk__in=[loan.pk for loan in page]), on=today).order_by()
+            .values_list("pk", "principal_owed", "arrears")}
         for loan in page:
-            loan.principal_owed = figures[loan.pk].principal_owed
-            loan.arrears = figures[loan.pk].arrears
+            loan.principal_owed, loan.arrears = figures[loan.pk]
         return page
 
     listing = listing_for(request, LoanFilter,
                           loans_visible_to(request.user).select_related("application__organization",
-                                                                        "application__fund"),
+                                                                        "application__fund")
+                          .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
+                                "currency", "disbursed_on", *APPLICATION_SHOWN),
                           rows=with_figures)
     youth = Fund.objects.filter(kind="loan").first()
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
@@ -226,7 +236,12 @@ def fund_ledger(request, code):
     today = timezone.localdate()
     balances = balances_by_fund([fund])[fund.pk]
     listing = listing_for(request, LedgerFilter, LedgerEntry.objects.filter(fund=fund).select_related(
-        "transaction", "transaction__application__fund"))
+        "transaction", "transaction__application__fund").only(
+        "id", "transaction_id", "account", "debit", "credit", "transaction__id", "transaction__booked_on",
+        "transaction__kind", "transaction__application_id", "transaction__application__id",
+        "transaction__application__status", "transaction__application__fund_id",
+        "transaction__application__fund__code",
+        "transaction__application__created_at"))
     return render(request, "portal/finance/ledger.html", {
         "fund": fund, "balances": balances, "listing": listing,
         "chart": charts.line_chart(_balance_series(fund, today), currency=fund.currency)
