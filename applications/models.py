@@ -198,6 +198,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def close(self):
         pass
 
+    @_fsm("reopen")
+    def reopen(self):
+        pass
+
 
 def application_search_text(reference: str, organization_search_text: str, person: str) -> str:
     """What a search reads: the reference, the organisation's search text, the applicant's name."""

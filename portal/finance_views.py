@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.errors import Invalid, NotPermitted, WrongState
-from disbursements import reports, services
+from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments
+from disbursements.services.disbursements import ApproverMayNotPay
 from funds.filters import LedgerFilter
 from funds.ledger import balances_by_fund
 from funds.models import Fund, LedgerEntry
@@ -37,8 +40,8 @@ from .staff_views import _back, keep_outcomes, pop_outcomes
 MONTHS_SHOWN = 12
 # What the lists show of an application: its reference (fund, year, id) and its organisation.
 # (``status`` too: an application's state machine reads it whenever one is loaded.)
-APPLICATION_SHOWN = ("application__id", "application__status", "application__fund_id", "application__fund__code",
-                     "application__created_at", "application__organization_id",
+APPLICATION_SHOWN = ("application__id", "application__status", "application__fund_id",
+                     "application__fund__code", "application__created_at", "application__organization_id",
                      "application__organization__short_name", "application__organization__country")
 DISBURSEMENT_SHOWN = ("id", "application_id", "fund_id", "fund__code", "status", "payee_name", "amount",
                       "currency", "created_at", *APPLICATION_SHOWN)
@@ -112,7 +115,7 @@ def disbursement_batch(request):
                 for pk in ids if pk not in found]
     outcomes += run_each(
         [found[pk] for pk in ids if pk in found],
-        lambda d: services.disbursement_approve(disbursement_id=d.pk, by=request.user),
+        lambda d: tranches.disbursement_approve(disbursement_id=d.pk, by=request.user),
         label=lambda d: f"{d.application.reference} · {d.payee_name}",
         url=lambda d: reverse("application", args=[d.application_id]),
     )
@@ -127,11 +130,11 @@ def disbursement_action(request, pk, action):
     disbursement = get_object_or_404(disbursements_visible_to(request.user), pk=pk)
     try:
         if action == "approve":
-            services.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
+            tranches.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
             messages.success(request, _("The disbursement was approved for payment."))
         elif action == "pay":
             paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
-            services.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
+            tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
                                       reference=request.POST.get("reference", ""))
             messages.success(request, _("The payment was recorded."))
         else:
@@ -140,6 +143,8 @@ def disbursement_action(request, pk, action):
         for field_errors in exc.errors.values():
             for error in field_errors:
                 messages.error(request, f"{disbursement.application.reference}: {error}")
+    except ApproverMayNotPay as exc:  # a finance officer, who may act, but not on this one
+        messages.error(request, f"{disbursement.application.reference}: {exc}")
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except WrongState as exc:
@@ -198,7 +203,7 @@ def loan_detail(request, pk):
             raise PermissionDenied
         try:
             paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
-            repayment, created = services.repayment_record(
+            repayment, created = repayments.repayment_record(
                 loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),

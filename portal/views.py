@@ -19,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import services
@@ -32,6 +31,7 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
+from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
 from organizations.access import access_for
@@ -381,22 +381,28 @@ def application_context(request, application, *, form_errors=None, failed_action
         "failed_action": failed_action,
         "post": request.POST if failed_action else {},
         "today": timezone.localdate(),
-        "loan_methods": LOAN_METHODS,
-        "frequencies": FREQUENCIES,
+        "loan_methods": ScheduleMethod.choices,
+        "frequencies": RepaymentFrequency.choices,
+        "loan_asked": _loan_asked(application, request.POST if failed_action == "approve" else {}),
     }
 
 
 APPLICANT_PAGE_ACTIONS = ("submit", "answer_information_request", "withdraw", "accept_conditions")
-LOAN_METHODS = (
-    ("declining_balance", gettext_lazy("Declining balance (equal instalments)")),
-    ("flat", gettext_lazy("Flat interest")),
-    ("equal_principal", gettext_lazy("Equal principal")),
-)
-FREQUENCIES = (
-    ("monthly", gettext_lazy("Monthly")),
-    ("quarterly", gettext_lazy("Quarterly")),
-    ("half_yearly", gettext_lazy("Half-yearly")),
-)
+
+
+def _loan_asked(application, post) -> dict:
+    """What the group asked for, shown beside the chair's loan terms, and the frequency to select."""
+    data = application.data or {}
+    asked = data.get("repayment_frequency")
+    dates = [str(day) for day in data.get("harvest_dates") or []]
+    return {
+        "frequency": RepaymentFrequency(asked).label if asked in RepaymentFrequency.values else asked,
+        "chosen_frequency": post.get("repayment_frequency") or asked,
+        "term_months": data.get("term_months"),
+        "grace_months": data.get("grace_months"),
+        "harvest_dates": dates,
+        "harvest_dates_text": "\n".join(dates),
+    }
 
 
 def _field_summary(application):
@@ -451,6 +457,9 @@ def _terms(post) -> dict:
     terms = {key: value for key, value in terms.items() if value}
     if "annual_interest_rate" in terms:
         terms["annual_interest_rate"] = terms["annual_interest_rate"].replace(",", ".")
+    harvest_dates = post.get("harvest_dates", "").replace(",", " ").replace(";", " ").split()
+    if harvest_dates:
+        terms["harvest_dates"] = harvest_dates
     return terms
 
 

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("applications", "0003_historicalapplication"),
-        ("organizations", "0005_organization_search_text"),
+        ("organizations", "0006_organization_search_text"),
     ]
 
     operations = [
