@@ -43,6 +43,7 @@ MONTHS_SHOWN = 12
 APPLICATION_SHOWN = ("application__id", "application__status", "application__fund_id",
                      "application__fund__code", "application__created_at", "application__organization_id",
                      "application__organization__short_name", "application__organization__country")
+DISBURSEMENT_JOINS = ("fund", "application__fund", "application__organization")
 DISBURSEMENT_SHOWN = ("id", "application_id", "fund_id", "fund__code", "status", "payee_name", "amount",
                       "currency", "created_at", *APPLICATION_SHOWN)
 
@@ -70,7 +71,7 @@ def finance_desk(request):
         request, ToPayFilter,
         disbursements_visible_to(request.user)
         .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED])
-        .select_related("application__organization").only(*DISBURSEMENT_SHOWN),
+        .select_related(None).select_related(*DISBURSEMENT_JOINS).only(*DISBURSEMENT_SHOWN),
     )
     youth = next((fund for fund in funds if fund.kind == "loan"), None)
     portfolio = reports.portfolio(on=today, fund=youth) if youth else None
@@ -90,8 +91,8 @@ def disbursement_list(request):
     """Every disbursement, in every state: searched, filtered, sorted and paginated."""
     access = _finance_reader(request)
     listing = listing_for(request, DisbursementFilter,
-                          disbursements_visible_to(request.user).select_related("application__organization")
-                          .only(*DISBURSEMENT_SHOWN))
+                          disbursements_visible_to(request.user).select_related(None)
+                          .select_related(*DISBURSEMENT_JOINS).only(*DISBURSEMENT_SHOWN))
     return render(request, "portal/finance/disbursements.html", {"access": access, "listing": listing},
                   status=listing.status)
 
@@ -174,8 +175,8 @@ def loan_list(request):
         return page
 
     listing = listing_for(request, LoanFilter,
-                          loans_visible_to(request.user).select_related("application__organization",
-                                                                        "application__fund")
+                          loans_visible_to(request.user).select_related(None)
+                          .select_related("fund", "application__organization", "application__fund")
                           .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
                                 "currency", "disbursed_on", *APPLICATION_SHOWN),
                           rows=with_figures)

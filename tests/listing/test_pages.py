@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from applications.workflow import Status
-from disbursements import services
+from disbursements.services import disbursements as services
 from disbursements.models import Disbursement, DisbursementStatus
 from organizations.choices import Role
 from tests.factories import OppUserFactory, OrganizationFactory, staff_user
@@ -164,8 +164,8 @@ def test_finance_approves_a_batch_of_disbursements(client_for):
     html = client.get("/finance/").content.decode()
     assert f"{len(ids)} of {len(ids)} done." in html
     # Approving again changes nothing; a paid one is refused with the reason, the others go through.
-    services.disbursement_pay(disbursement_id=ids[0], by=finance, paid_on=timezone.localdate(),
-                              reference="TR-1")
+    services.disbursement_pay(disbursement_id=ids[0], by=staff_user(Role.FINANCE),  # not the approver
+                              paid_on=timezone.localdate(), reference="TR-1")
     client.post("/finance/disbursements/batch/", {"action": "approve", "selected": ids})
     html = client.get("/finance/").content.decode()
     assert f"{len(ids) - 1} of {len(ids)} done." in html and "Refused" in html
