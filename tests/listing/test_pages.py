@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from applications.models import Application
 from applications.workflow import Status
-from disbursements.services import disbursements as services
 from disbursements.models import Disbursement, DisbursementStatus
+from disbursements.services import disbursements as services
 from organizations.choices import Role
 from tests.factories import OppUserFactory, OrganizationFactory, staff_user
 from tests.workflow import cast_for, drive, ensure_capital

@@ -28,11 +28,9 @@ PAGES = {
     "/organisations/": 6,  # the count, the page, the page's products
     "/people/": 6,  # the count, the page, the page's staff roles
 }
-# The first page of a whole list also shows its overview, which describes every row.
-WHOLE = {
-    "/finance/loans/": 20,  # ... the portfolio report and the PAR30 chart's twelve month-ends
-    "/finance/funds/youth-revolving/": 19,  # ... the balance chart's twelve month-ends
-}
+# The first page of these whole lists also shows an overview of every row (the portfolio report and its
+# PAR30 chart, the fund's balance chart): the reports' own cost, pinned with the reports.
+WITH_OVERVIEW = ("/finance/loans/", "/finance/funds/youth-revolving/")
 
 
 def _queries(client, url) -> int:
@@ -82,7 +80,8 @@ def test_every_list_page_costs_the_same_for_one_row_and_fifty(load_data):
         searched[url] = _queries(client, f"{url}?search={narrow[url]}&ordering=-{SORT.get(url, 'reference')}")
     assert searched == wide, (wide, searched)
     assert wide == PAGES, f"measured: {wide}"
-    assert whole == {**PAGES, **WHOLE}, f"measured: {whole}"
+    assert {url: count for url, count in whole.items() if url not in WITH_OVERVIEW} == {
+        url: count for url, count in PAGES.items() if url not in WITH_OVERVIEW}, f"measured: {whole}"
 
 
 SORT = {"/finance/funds/youth-revolving/": "date", "/organisations/": "name", "/people/": "name"}
@@ -102,11 +101,12 @@ API_SORT = {"/api/v1/applications/": "organization", "/api/v1/disbursements/": "
 
 
 def test_every_api_list_costs_the_same_searched_and_sorted(load_data):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from organizations.services import api_token_create
+
     client = APIClient()
-    token = Token.objects.get_or_create(user=User.objects.get(username="load-finance"))[0]
+    token = api_token_create(user=User.objects.get(username="load-finance"))
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     word = _reference(status="in_execution", fund__code="youth-revolving")
     wide, searched = {}, {}
