@@ -7,6 +7,7 @@ the templates they replace, from the same labels, money format and decision cloc
 
 from functools import lru_cache
 from html import escape
+from types import SimpleNamespace
 
 from django import template
 from django.urls import reverse
@@ -19,7 +20,8 @@ from disbursements.models import Disbursement, Loan
 from funds.models import LedgerEntry, LedgerTransaction
 from organizations.models import Organization, User
 
-from .portal import clock, money, status_class
+from .portal import clock as clock_tag
+from .portal import money, status_class
 
 register = template.Library()
 
@@ -32,6 +34,16 @@ def _labels(model, field_name: str, language: str | None) -> dict:
 @lru_cache(maxsize=1)
 def _application_url() -> str:
     return reverse("application", args=[0]).replace("/0/", "/{}/")
+
+
+@lru_cache(maxsize=1024)
+def _clock(days: int | None, language: str | None) -> str:
+    return clock_tag(SimpleNamespace(days_left=days))
+
+
+def clock(application) -> str:
+    """The decision clock of ``portal.clock``, written once per number of days and language."""
+    return _clock(getattr(application, "days_left", None), get_language())
 
 
 def _amount(application) -> str:
