@@ -22,7 +22,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("organizations", "0005_api_tokens_stored_as_hashes"),
+        ("organizations", "0006_deputy_committee_chair"),
     ]
 
     operations = [

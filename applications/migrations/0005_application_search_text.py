@@ -27,8 +27,8 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("applications", "0003_historicalapplication"),
-        ("organizations", "0006_organization_search_text"),
+        ("applications", "0004_review_superseded_and_changes"),
+        ("organizations", "0007_organization_search_text"),
     ]
 
     operations = [

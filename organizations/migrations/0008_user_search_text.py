@@ -20,7 +20,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("organizations", "0006_organization_search_text"),
+        ("organizations", "0007_organization_search_text"),
     ]
 
     operations = [
