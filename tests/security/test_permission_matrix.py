@@ -309,6 +309,7 @@ BODIES = {
     "api:loan-reverse-repayment POST": {"reason": "Depósito rechazado."},
     "api:loan-reschedule POST": {"starts_on": TODAY, "term_months": 12, "grace_months": 0,
                                  "reason": "Sequía."},
+    "api:loan-reschedule-preview POST": {"starts_on": TODAY, "term_months": 12, "grace_months": 0},
     "api:loan-write-off POST": {"reason": "Incobrable."},
     "api:loan-recoveries POST": {"amount": "10.00", "received_on": TODAY},
     "api:letter-reissue POST": {"reason": "Corrección del monto."},
