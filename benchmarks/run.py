@@ -6,6 +6,7 @@ For each database: migrate, fill with ``manage.py generate_load_data`` (full: 10
 200,000 applications, 50,000 loans with 1,000,000 instalments; small: a tenth), then
 - ``benchmarks/api.py``: list, detail, loan schedule and portfolio report against their floors, queries
   per request, submissions per second through gunicorn (two workers) against a trivial endpoint;
+- ``benchmarks/lists.py``: every searched, paginated list page against its hand-written floor;
 - ``benchmarks/portfolio_report.py --loans 0``: the report function against one SQL aggregate, on the
   generated portfolio (PostgreSQL);
 - ``benchmarks/outcomes_report.py``: the outcomes report against one SQL aggregate, on the generated
@@ -100,6 +101,13 @@ def bench_database(name: str, url: str, redis: str | None, scale: dict, reuse: b
             figures["api"] = json.loads(Path(out.name).read_text())
         except json.JSONDecodeError:
             figures["api"] = None
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        repeat = str(max(scale["repeat"] // 3, 10))
+        run([PYTHON, "benchmarks/lists.py", "--repeat", repeat, "--json", out.name], env)
+        try:
+            figures["lists"] = json.loads(Path(out.name).read_text())["lists"]
+        except (json.JSONDecodeError, KeyError):
+            figures["lists"] = None
     if name == "postgresql":
         figures["portfolio_function"] = run([PYTHON, "benchmarks/portfolio_report.py", "--loans", "0",
                                              "--repeat", "5"], env)
@@ -152,6 +160,16 @@ def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> s
                     f"{through['floor']['per_second']}/s; ratio {through['ratio']}×.",
                     "",
                 ]
+        if result.get("lists"):
+            lines += ["List pages, searched (`benchmarks/lists.py`: page against a hand-written floor, "
+                      "target ≤ 2×):", "",
+                      "| page | median | floor median | ratio | target | queries |",
+                      "|---|---|---|---|---|---|"]
+            for row in result["lists"]:
+                met = "met" if row["ratio"] <= 2.0 else f"MISSED by {row['ratio'] / 2.0:.1f}×"
+                lines.append(f"| {row['name']} | {row['page_ms']} ms | {row['floor_ms']} ms | "
+                             f"{row['ratio']}× | ≤ 2×: {met} | {row['queries']} |")
+            lines.append("")
         for key, title in (("portfolio_function", "Portfolio report function against one SQL aggregate "
                             "(`benchmarks/portfolio_report.py --loans 0`, target ≤ 2×)"),
                            ("outcomes_report", "Outcomes report against one SQL aggregate of the same "

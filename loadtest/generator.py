@@ -28,7 +28,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from applications.models import Application, Document, InformationRequest, Review, TransitionLog
+from applications.models import (
+    Application,
+    Document,
+    InformationRequest,
+    Review,
+    TransitionLog,
+    application_search_text,
+)
 from applications.workflow import Status
 from disbursements.models import Disbursement, Instalment, Loan, Repayment
 from funds.ledger import ledger_totals_rebuild
@@ -36,7 +43,7 @@ from funds.models import Account, Fund, FundCode, LedgerEntry, LedgerTransaction
 from letters.models import Letter
 from notifications.models import Deadline, Notification
 from organizations.choices import Role
-from organizations.models import Organization, StaffRole, User
+from organizations.models import Organization, StaffRole, User, organization_search_text, person_search_text
 
 from .reports import ReportLoad
 from .writer import IdAllocator, Table, analyze, fast_load, reset_sequences
@@ -129,6 +136,7 @@ class LoadGenerator:
         self.ids = IdAllocator()
         self.funds = {fund.code: fund for fund in Fund.objects.all()}
         self.approved_total: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        self.search_of: dict[int, tuple[str, str]] = {}
         self._tables()
 
     # ------------------------------------------------------------------ tables
@@ -137,16 +145,17 @@ class LoadGenerator:
         self.t_org = Table(Organization, [
             "id", "legal_name", "short_name", "country", "fairtrade_id", "certification_status",
             "certification_expiry", "grade", "members_women", "members_men", "members_youth",
-            "national_coordinator", "preferred_language", "contact_emails", "created_at"])
+            "national_coordinator", "preferred_language", "contact_emails", "created_at", "search_text"])
         self.t_org_products = Table(Organization.products.through, ["organization", "productcode"])
         self.t_user = Table(User, [
             "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-            "is_active", "date_joined", "organization", "language", "is_representative", "email_verified"])
+            "is_active", "date_joined", "organization", "language", "is_representative", "email_verified",
+            "search_text"])
         self.t_app = Table(Application, [
             "id", "fund", "organization", "status", "data", "currency", "requested_amount", "assessment",
             "created_by", "created_at", "updated_at", "submitted_at", "decision_warning_on", "decision_due",
             "sent_to_committee_at", "decided_at", "decided_by", "approved_amount", "decision_reason",
-            "conditions", "decision_terms"])
+            "conditions", "decision_terms", "search_text"])
         self.t_log = Table(TransitionLog, ["id", "application", "transition", "from_state", "to_state", "by",
                                            "at", "reason"])
         self.t_info = Table(InformationRequest, [
@@ -254,15 +263,24 @@ class LoadGenerator:
             self.t_org.add(org_id, legal, short, country, f"FT{org_id:07d}", "certified",
                            self.today + datetime.timedelta(days=self.rng.randint(30, 1000)),
                            self.rng.choices([1, 2, 3], weights=[80, 17, 3])[0], women, men,
-                           self.rng.randint(0, (women + men) // 3), "", language, [email], joined)
+                           self.rng.randint(0, (women + men) // 3), "", language, [email], joined,
+                           organization_search_text(short, legal, country, f"FT{org_id:07d}"))
             for product in set(self.rng.choices(PRODUCTS, weights=PRODUCT_WEIGHTS, k=self.rng.randint(1, 2))):
                 self.t_org_products.add(org_id, product)
-            self.t_user.add(user_id, self.password, False, f"opp{org_id}", self.name(), self.name(), email,
-                            False, True, joined, org_id, language, True, email)
+            first, last = self.name(), self.name()
+            self.t_user.add(user_id, self.password, False, f"opp{org_id}", first, last, email,
+                            False, True, joined, org_id, language, True, email,
+                            person_search_text(f"opp{org_id}", first, last, email))
         self._flush()
         rows = User.objects.filter(organization__isnull=False).values_list(
-            "organization_id", "pk", "language", "organization__legal_name", "email")
-        return [tuple(row) for row in rows.order_by("organization_id", "pk")]
+            "organization_id", "pk", "language", "organization__legal_name", "email",
+            "organization__search_text", "first_name", "last_name")
+        people = []
+        for org_id, user_id, language, legal_name, email, org_text, first, last in rows.order_by(
+                "organization_id", "pk"):
+            self.search_of[user_id] = (org_text, f"{first} {last}")
+            people.append((org_id, user_id, language, legal_name, email))
+        return people
 
     # ------------------------------------------------------------------ data per fund
 
@@ -438,7 +456,9 @@ class LoadGenerator:
                        created, updated, row["submitted_at"], row["decision_warning_on"], row["decision_due"],
                        row["sent_to_committee_at"], row["decided_at"], row["decided_by"],
                        row["approved_amount"], row["decision_reason"], row["conditions"],
-                       row["decision_terms"])
+                       row["decision_terms"],
+                       application_search_text(self.reference(code, app_id, created),
+                                               *self.search_of[user_id]))
 
     def path(self, state) -> list[str]:
         rng = self.rng

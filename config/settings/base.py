@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "reporting",
     "portal",
+    "listing",
     "security",
     "backups",
 ]
