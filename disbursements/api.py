@@ -210,6 +210,8 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def reschedule_preview(self, request, pk=None):
         """The schedule a reschedule with these terms would give; nothing is changed."""
         loan = self.get_object()
+        if not access_for(request.user).is_finance:  # as for the reschedule itself
+            raise PermissionDenied(_("Only finance staff may do this."))
         data = dict(_valid(ReschedulePreviewSerializer, request.data))
         data.pop("reason", None)
         plan = loan_services.loan_reschedule_preview(loan_id=loan.pk, by=request.user, **data)
