@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +28,7 @@ from funds.models import Fund, LedgerEntry
 from organizations.access import access_for
 from organizations.choices import Country
 
-from . import charts
+from . import charts, exports
 
 MONTHS_SHOWN = 12
 
@@ -101,16 +103,27 @@ def _parse_date(raw: str, field: str) -> datetime.date:
         raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
 
 
-@login_required
-def loan_list(request):
-    _finance_reader(request)
-    today = timezone.localdate()
+def _listed_loans(request, today):
     loans = with_loan_figures(
         loans_visible_to(request.user).select_related("application__organization"), on=today
     ).order_by("-status", "application__organization__short_name")
     status = request.GET.get("status")
     if status in LoanStatus.values:
         loans = loans.filter(status=status)
+    return loans, status
+
+
+def _format(file_format: str) -> str:
+    if file_format not in exports.FORMATS:
+        raise Http404
+    return file_format
+
+
+@login_required
+def loan_list(request):
+    _finance_reader(request)
+    today = timezone.localdate()
+    loans, status = _listed_loans(request, today)
     youth = Fund.objects.filter(kind="loan").first()
     return render(request, "portal/finance/loans.html", {
         "loans": loans, "statuses": LoanStatus.choices, "chosen_status": status,
@@ -161,6 +174,50 @@ def loan_detail(request, pk):
         "post": request.POST if errors else {},
         "today": today,
     }, status=400 if errors else 200)
+
+
+@login_required
+def loan_export(request, file_format):
+    """The loans of the list (with its filter) as CSV or XLSX."""
+    _finance_reader(request)
+    file_format = _format(file_format)
+    today = timezone.localdate()
+    loans, _status = _listed_loans(request, today)
+    return exports.download(exports.loans_table(loans, on=today), file_format, get_language())
+
+
+@login_required
+def portfolio_export(request, file_format):
+    """The youth fund's portfolio report (as the API's) on a date (``?on=``, default today), with the
+    month's collections so far."""
+    _finance_reader(request)
+    file_format = _format(file_format)
+    today = timezone.localdate()
+    try:
+        on = _parse_date(request.GET["on"], "on") if request.GET.get("on") else today
+    except Invalid as exc:
+        for error in exc.errors["on"]:
+            messages.error(request, error)
+        return redirect("finance-loans")
+    youth = Fund.objects.filter(kind="loan").first()
+    report = reports.portfolio(on=on, fund=youth)
+    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=youth)
+    table = exports.portfolio_table(report, fund_name=str(youth.name) if youth else _("All funds"))
+    return exports.download(table, file_format, get_language())
+
+
+@login_required
+def ledger_export(request, code, file_format):
+    """Every entry of the fund's ledger, oldest first."""
+    _finance_reader(request)
+    file_format = _format(file_format)
+    fund = get_object_or_404(Fund, code=code)
+    entries = (
+        LedgerEntry.objects.filter(fund=fund).select_related("transaction", "transaction__application")
+        .order_by("transaction__booked_on", "transaction_id", "id")
+    )
+    table = exports.ledger_table(fund, entries.iterator(chunk_size=2000), on=timezone.localdate())
+    return exports.download(table, file_format, get_language())
 
 
 @login_required

@@ -29,6 +29,11 @@ urlpatterns = [
     path("finance/disbursements/<int:pk>/<slug:action>/", finance_views.disbursement_action,
          name="finance-disbursement"),
     path("finance/loans/", finance_views.loan_list, name="finance-loans"),
+    path("finance/loans/download.<slug:file_format>", finance_views.loan_export, name="finance-loans-export"),
+    path("finance/portfolio/download.<slug:file_format>", finance_views.portfolio_export,
+         name="finance-portfolio-export"),
+    path("finance/funds/<slug:code>/download.<slug:file_format>", finance_views.ledger_export,
+         name="fund-ledger-export"),
     path("finance/loans/<int:pk>/", finance_views.loan_detail, name="finance-loan"),
     path("finance/charts/", finance_views.charts_page, name="finance-charts"),
 ]
