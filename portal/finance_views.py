@@ -54,7 +54,8 @@ def finance_desk(request):
     balances = balances_by_fund(funds)
     to_pay = (
         disbursements_visible_to(request.user)
-        .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED])
+        .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED,
+                            DisbursementStatus.FAILED])
         .select_related("application__organization").order_by("created_at", "id")
     )
     youth = next((fund for fund in funds if fund.kind == "loan"), None)
@@ -169,11 +170,31 @@ def loan_detail(request, pk):
         "schedule": loan.instalments.filter(is_current=True).order_by("n"),
         "repayments": loan.repayments.order_by("paid_on", "id"),
         "may_record": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS),
+        "may_reverse": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS,
+                                                             LoanStatus.REPAID),
+        "actions": _loan_actions(loan, access),
         "idempotency_key": request.POST.get("idempotency_key") if errors else uuid.uuid4().hex,
         "errors": errors,
         "post": request.POST if errors else {},
         "today": today,
     }, status=400 if errors else 200)
+
+
+def _loan_actions(loan, access) -> list[tuple[str, str]]:
+    """The finance actions the loan's state allows, as (action, label) for the loan page's links."""
+    live = loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS)
+    actions = []
+    if access.is_finance and live:
+        actions.append(("reschedule", _("Reschedule")))
+        if loan.write_off_proposed_at is None:
+            actions.append(("write-off", _("Propose a write-off")))
+    if (access.is_finance or access.is_administrator) and live and loan.write_off_proposed_at:
+        actions.append(("write-off-approve", _("Approve the write-off")))
+    if access.is_finance and loan.status == LoanStatus.WRITTEN_OFF:
+        actions.append(("recovery", _("Record a recovery")))
+    if access.is_finance and loan.status != LoanStatus.PENDING and services.loan_credit_balance(loan) > 0:
+        actions.append(("refund", _("Refund an overpayment")))
+    return actions
 
 
 @login_required

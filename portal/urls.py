@@ -3,7 +3,7 @@ from django.urls import path
 
 from organizations.forms import LockoutAwareAuthenticationForm
 
-from . import finance_views, staff_views, views
+from . import finance_actions, finance_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +26,11 @@ urlpatterns = [
     path("secretariat/", staff_views.screening_queue, name="secretariat"),
     path("finance/", finance_views.finance_desk, name="finance"),
     path("finance/funds/<slug:code>/", finance_views.fund_ledger, name="fund-ledger"),
+    path("finance/disbursements/<int:pk>/do/<slug:action>/", finance_actions.disbursement_page,
+         name="finance-disbursement-action"),
+    path("finance/loans/<int:pk>/do/<slug:action>/", finance_actions.loan_action, name="finance-loan-action"),
+    path("finance/loans/<int:pk>/repayments/<int:repayment_id>/reverse/", finance_actions.repayment_reverse,
+         name="finance-repayment-reverse"),
     path("finance/disbursements/<int:pk>/<slug:action>/", finance_views.disbursement_action,
          name="finance-disbursement"),
     path("finance/loans/", finance_views.loan_list, name="finance-loans"),
