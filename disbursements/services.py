@@ -26,6 +26,7 @@ from funds.models import Account, FundKind, TransactionKind
 from funds.money import minor_unit, quantize
 from organizations.access import access_for
 
+from . import events
 from .allocation import Due, allocate
 from .amortization import HARVEST, MONTHS_PER_PERIOD, ScheduleTerms, build_schedule
 from .models import (
@@ -257,6 +258,7 @@ def disbursement_pay(
         if loan is not None:
             _loan_disbursed(loan, amount=paid, paid_on=paid_on)
         application_services.application_start_execution(application_id=application.pk)
+        events.payment_recorded(disbursement=disbursement, application=application, loan=loan)
     return disbursement
 
 

@@ -128,8 +128,9 @@ def _disbursement_facts(disbursement_id: int) -> dict:
         rows += [
             (_("Paid on"), disbursement.paid_on.isoformat()),
             (_("Amount paid"), money(disbursement.paid_amount, disbursement.currency)),
-            (_("Paid in"), f"{money(disbursement.payment_amount, disbursement.payment_currency)}"
-                           f" ({_('rate')} {disbursement.exchange_rate.normalize():f})"),
+            (_("Paid in"), _("%(amount)s at a rate of %(rate)s") % {
+                "amount": money(disbursement.payment_amount, disbursement.payment_currency),
+                "rate": f"{disbursement.exchange_rate.normalize():f}"}),
         ]
     snapshot = {
         "rows": rows,

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.errors import Invalid, NotPermitted, WrongState
+from applications.selectors import applications_visible_to
 from disbursements import reports, services
 from disbursements.models import Disbursement, DisbursementStatus, LoanStatus
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
@@ -28,7 +29,7 @@ from funds.models import Fund, LedgerEntry
 from organizations.access import access_for
 from organizations.choices import Country
 
-from . import charts, exports
+from . import charts, exports, integrations
 
 MONTHS_SHOWN = 12
 
@@ -169,6 +170,7 @@ def loan_detail(request, pk):
         "application": loan.application,
         "schedule": loan.instalments.filter(is_current=True).order_by("n"),
         "repayments": loan.repayments.order_by("paid_on", "id"),
+        "documents": integrations.schedule_documents_for(loan),
         "may_record": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS),
         "may_reverse": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS,
                                                              LoanStatus.REPAID),
@@ -297,3 +299,21 @@ def _par_series(fund, today):
         report = reports.portfolio(on=day, fund=fund)
         points.append((day, {"par30": report["par30"]}))
     return {"series": [("par30", _("PAR30"))], "points": points}
+
+
+@login_required
+def schedule_document_file(request, pk, document_id):
+    """A loan's definitive schedule (PDF), for the organisation's people and staff who see the file;
+    another organisation's is not found."""
+    from letters.models import LetterStatus, ScheduleDocument
+
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
+    document = get_object_or_404(
+        ScheduleDocument.objects.select_related("loan__application"),
+        pk=document_id, loan__application=application, status=LetterStatus.RENDERED,
+    )
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=f"{document.reference}.pdf", content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["ETag"] = f'"{document.sha256}"'
+    return response

@@ -22,6 +22,8 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", views.submit_review, name="application-submit"),
     path("applications/<int:pk>/do/<slug:name>/", views.application_action, name="application-action"),
     path("applications/<int:pk>/review/", views.committee_review, name="application-review"),
+    path("applications/<int:pk>/schedules/<int:document_id>/", finance_views.schedule_document_file,
+         name="loan-schedule-pdf"),
     path("committee/", staff_views.committee_queue, name="committee"),
     path("secretariat/", staff_views.screening_queue, name="secretariat"),
     path("finance/", finance_views.finance_desk, name="finance"),
