@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
@@ -126,7 +126,7 @@ def _disbursement_facts(disbursement_id: int) -> dict:
     ]
     if disbursement.paid_on:
         rows += [
-            (_("Paid on"), disbursement.paid_on.isoformat()),
+            (_("Paid on"), formats.date_format(disbursement.paid_on, "SHORT_DATE_FORMAT")),
             (_("Amount paid"), money(disbursement.paid_amount, disbursement.currency)),
             (_("Paid in"), _("%(amount)s at a rate of %(rate)s") % {
                 "amount": money(disbursement.payment_amount, disbursement.payment_currency),
@@ -466,7 +466,7 @@ def repayment_reverse(request, pk, repayment_id):
     loan, target.obj = target.obj, repayment
     target.subject = _("%(loan)s, repayment of %(amount)s on %(day)s") % {
         "loan": loan.application.reference, "amount": money(repayment.amount, repayment.currency),
-        "day": repayment.paid_on.isoformat(),
+        "day": formats.date_format(repayment.paid_on, "SHORT_DATE_FORMAT"),
     }
     return _page(request, REVERSAL, target)
 

@@ -210,6 +210,10 @@ def test_finance_pays_a_youth_loan_and_sees_it_fall_into_arrears(browser, live_s
     page.fill("input[name=reference]", "TRF-2026-001")
     finance.shot("pay-form")
     page.click("form.pay-form button[type=submit]")
+    page.wait_for_selector("#preview")  # what the payment does, before it is recorded
+    finance.shot("pay-preview")
+    page.click("#confirm")
+    page.wait_for_url(re.compile(r"/finance/$"))
     loan = Loan.objects.get(application=application)
     instalments = list(loan.instalments.filter(is_current=True).order_by("n"))
     finance.go(f"/finance/loans/{loan.pk}/")
