@@ -213,3 +213,25 @@ def test_who_may_act(loan, pending, client_for):
     assert finance.get(f"/finance/loans/{loan.pk}/do/nothing/").status_code == 403
     pending.refresh_from_db()
     assert pending.status == DisbursementStatus.PENDING
+
+
+def test_previewing_a_payment_tells_no_one_and_issues_nothing(pending, client_for,
+                                                               django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from letters.models import ScheduleDocument
+    from notifications.models import Notification
+
+    services.disbursement_approve(disbursement_id=pending.pk, by=pending.finance)
+    client = _as(client_for, pending.finance)
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(f"/finance/disbursements/{pending.pk}/do/pay/", {
+            "paid_on": TODAY.isoformat(), "reference": "TRF-8", "step": "preview"})
+    assert response.status_code == 200 and "TRF-8" in response.content.decode()
+    assert queued == [] and mail.outbox == []
+    assert not Notification.objects.filter(application_id=pending.application_id,
+                                           kind__in=["payment_made", "loan_paid_out"]).exists()
+    assert not ScheduleDocument.objects.exists()
+    assert not LedgerTransaction.objects.filter(kind="disbursement").exists()
+    pending.refresh_from_db()
+    assert pending.status == DisbursementStatus.APPROVED
