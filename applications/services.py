@@ -307,8 +307,6 @@ def _parse_amount(raw, field="amount") -> Decimal:
 def application_approve(*, application_id: int, by, amount=None, reason: str = "",
                         conditions: str = "", terms: dict[str, Any] | None = None) -> Application:
     """The chair's approval: commits ``amount`` from the fund, never more than assessed or available."""
-    from disbursements.loan_terms import loan_terms_for_approval
-
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "approve", by)
@@ -330,12 +328,17 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
                 _("The amount cannot exceed the assessed maximum of %s.")
                 % Money(Decimal(max_award), application.currency)
             )
-        decision_terms = {}
-        if application.fund.kind == "loan":
-            try:
-                decision_terms = loan_terms_for_approval(application, terms or {})
-            except Invalid as exc:
-                errors.update(exc.errors)
+        try:
+            decision_terms = application.fund.rules.approval_terms(
+                terms or {},
+                data=application.data,
+                parameters=application.fund.parameters_on(
+                    (application.submitted_at or application.created_at).date()
+                ),
+            )
+        except FieldsInvalid as exc:
+            errors.update({name: [str(message) for message in messages]
+                           for name, messages in exc.detail.items()})
         if errors:
             raise Invalid(errors)
         fund = fund_lock(application.fund_id)

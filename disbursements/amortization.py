@@ -1,6 +1,6 @@
 """Repayment schedules for the youth revolving fund's loans.
 
-Pure Python (no Django): give `build_schedule` a `ScheduleTerms` and it returns the instalments.
+No database: give `build_schedule` a `ScheduleTerms` and it returns the instalments.
 Rescheduling a loan is `build_schedule` again, with the outstanding principal as `principal` and
 the date the new terms start as `disbursed_on`.
 
@@ -17,9 +17,9 @@ Conventions (Apache Fineract's defaults, checked against the schedules in shared
   counted from the disbursement date, with the day clamped to the end of shorter months.
 - Grace on principal: the first `grace_on_principal` instalments are part of the instalment
   count and pay interest only; the principal is amortised over the instalments that remain.
-- Method and frequency names are the API's `schedule_method` and `repayment_frequency`, plus
-  `harvest`. Methods, on the amortising instalments (Fineract calls the first one
-  "declining balance, equal installments"):
+- Method and frequency names are the one vocabulary of `funds.lending` (the API's
+  `schedule_method` and `repayment_frequency`). Methods, on the amortising instalments
+  (Fineract calls the first one "declining balance, equal installments"):
   * `declining_balance`: equal instalments (the annuity for the period rates), rounded
     half-even to `round_instalment_to` (by default the minor unit); principal = instalment -
     interest on the balance.
@@ -41,10 +41,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-METHODS = ("declining_balance", "flat", "equal_principal")
-MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "half_yearly": 6}
-HARVEST = "harvest"
-FREQUENCIES = (*MONTHS_PER_PERIOD, HARVEST)
+from funds.lending import HARVEST, MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod
+
+METHODS = tuple(ScheduleMethod.values)
+FREQUENCIES = tuple(RepaymentFrequency.values)
 
 # ISO 4217 exponents of the currencies of CLAC's countries, plus EUR. Unknown codes get 2.
 # The annuity factor is irrational in general; 50 digits keep its error far below a minor unit.

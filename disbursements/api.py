@@ -20,7 +20,7 @@ from funds.rules.fields import EARLIEST_DATE, LATEST_DATE
 from organizations.access import access_for
 from organizations.choices import Country, Product
 
-from . import reports, services
+from . import reports
 from .models import Disbursement, Instalment, Loan, Repayment
 from .renderers import PortfolioCSVRenderer, PortfolioXLSXRenderer
 from .representation import schedule_json
@@ -41,6 +41,9 @@ from .serializers import (
     RescheduleSerializer,
     SplitSerializer,
 )
+from .services import disbursements as tranches
+from .services import loans as loan_services
+from .services import repayments, write_offs
 
 
 class FinanceActs(permissions.BasePermission):
@@ -92,14 +95,14 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         disbursement = self.get_object()
-        return self._done(services.disbursement_approve(disbursement_id=disbursement.pk, by=request.user))
+        return self._done(tranches.disbursement_approve(disbursement_id=disbursement.pk, by=request.user))
 
     @extend_schema(request=PaySerializer, responses=DisbursementSerializer)
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         disbursement = self.get_object()
         data = _valid(PaySerializer, request.data)
-        return self._done(services.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, **data))
+        return self._done(tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, **data))
 
     @extend_schema(request=FinanceReasonSerializer, responses=DisbursementSerializer)
     @action(detail=True, methods=["post"])
@@ -107,7 +110,7 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         disbursement = self.get_object()
         data = _valid(FinanceReasonSerializer, request.data)
         return self._done(
-            services.disbursement_fail(disbursement_id=disbursement.pk, by=request.user, **data)
+            tranches.disbursement_fail(disbursement_id=disbursement.pk, by=request.user, **data)
         )
 
     @extend_schema(request=FinanceReasonSerializer, responses=DisbursementSerializer)
@@ -116,7 +119,7 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         disbursement = self.get_object()
         data = _valid(FinanceReasonSerializer, request.data)
         return self._done(
-            services.disbursement_cancel(disbursement_id=disbursement.pk, by=request.user, **data)
+            tranches.disbursement_cancel(disbursement_id=disbursement.pk, by=request.user, **data)
         )
 
     @extend_schema(request=SplitSerializer, responses=DisbursementSerializer(many=True))
@@ -124,7 +127,7 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def split(self, request, pk=None):
         disbursement = self.get_object()
         data = _valid(SplitSerializer, request.data)
-        parts = services.disbursement_split(disbursement_id=disbursement.pk, by=request.user, **data)
+        parts = tranches.disbursement_split(disbursement_id=disbursement.pk, by=request.user, **data)
         return Response(DisbursementSerializer(parts, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -184,7 +187,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if request.method == "GET":
             return Response(RepaymentSerializer(loan.repayments.order_by("paid_on", "id"), many=True).data)
         data = _valid(RepaymentInputSerializer, request.data)
-        repayment, created = services.repayment_record(
+        repayment, created = repayments.repayment_record(
             loan_id=loan.pk,
             by=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
@@ -208,7 +211,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         loan = self.get_object()
         repayment = get_object_or_404(Repayment, pk=repayment_id, loan=loan)
         data = _valid(FinanceReasonSerializer, request.data)
-        reversed_repayment = services.repayment_reverse(repayment_id=repayment.pk, by=request.user, **data)
+        reversed_repayment = repayments.repayment_reverse(repayment_id=repayment.pk, by=request.user, **data)
         return Response(RepaymentSerializer(reversed_repayment).data)
 
     @extend_schema(request=RescheduleSerializer, responses=LoanSerializer)
@@ -216,27 +219,27 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def reschedule(self, request, pk=None):
         loan = self.get_object()
         data = _valid(RescheduleSerializer, request.data)
-        return self._loan(services.loan_reschedule(loan_id=loan.pk, by=request.user, **data))
+        return self._loan(loan_services.loan_reschedule(loan_id=loan.pk, by=request.user, **data))
 
     @extend_schema(request=FinanceReasonSerializer, responses=LoanSerializer)
     @action(detail=True, methods=["post"], url_path="write-off", filterset_class=None)
     def write_off(self, request, pk=None):
         loan = self.get_object()
         data = _valid(FinanceReasonSerializer, request.data)
-        return self._loan(services.loan_write_off_propose(loan_id=loan.pk, by=request.user, **data))
+        return self._loan(write_offs.loan_write_off_propose(loan_id=loan.pk, by=request.user, **data))
 
     @extend_schema(request=None, responses=LoanSerializer)
     @action(detail=True, methods=["post"], url_path="write-off/approve", filterset_class=None)
     def approve_write_off(self, request, pk=None):
         loan = self.get_object()
-        return self._loan(services.loan_write_off_approve(loan_id=loan.pk, by=request.user))
+        return self._loan(write_offs.loan_write_off_approve(loan_id=loan.pk, by=request.user))
 
     @extend_schema(request=RecoveryInputSerializer, responses={201: RecoverySerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def recoveries(self, request, pk=None):
         loan = self.get_object()
         data = _valid(RecoveryInputSerializer, request.data)
-        recovery = services.loan_recovery_record(loan_id=loan.pk, by=request.user, **data)
+        recovery = write_offs.loan_recovery_record(loan_id=loan.pk, by=request.user, **data)
         return Response(RecoverySerializer(recovery).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["post"], request=RefundInputSerializer, responses={201: RefundSerializer})
@@ -248,7 +251,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if request.method == "GET":
             return Response(RefundSerializer(loan.refunds.order_by("paid_on", "id"), many=True).data)
         data = _valid(RefundInputSerializer, request.data)
-        refund = services.loan_refund_record(loan_id=loan.pk, by=request.user, **data)
+        refund = repayments.loan_refund_record(loan_id=loan.pk, by=request.user, **data)
         return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 
 

@@ -9,6 +9,6 @@ class DisbursementsConfig(AppConfig):
     def ready(self):
         from applications.events import on_transition
 
-        from .services import on_application_transition
+        from .services.disbursements import on_application_transition
 
         on_transition(on_application_transition)

@@ -14,11 +14,11 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_percent
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
-from disbursements.amortization import HARVEST, Schedule, build_schedule
-from disbursements.services import schedule_terms
+from disbursements.amortization import Schedule, build_schedule
+from disbursements.services.schedules import schedule_terms
+from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.money import minor_unit, quantize
 
 from .assets import LetterAssetFetcher, base_url
@@ -27,17 +27,6 @@ from .models import Decision, Letter
 TEMPLATE = "letters/decision_letter.html"
 BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "fr": "fr", "en": "en"}
 
-FREQUENCIES = {
-    "monthly": _("monthly"),
-    "quarterly": _("quarterly"),
-    "half_yearly": _("half-yearly"),
-    HARVEST: _("at the harvest dates"),
-}
-METHODS = {
-    "declining_balance": _("equal instalments on the declining balance"),
-    "flat": _("flat interest on the amount lent"),
-    "equal_principal": _("equal principal plus interest on the balance"),
-}
 
 
 def loan_schedule(application, disbursed_on: datetime.date) -> Schedule:
@@ -49,7 +38,7 @@ def loan_schedule(application, disbursed_on: datetime.date) -> Schedule:
         currency=application.currency,
         annual_interest_rate=terms["annual_interest_rate"],
         repayment_frequency=terms["repayment_frequency"],
-        schedule_method=terms.get("schedule_method") or "declining_balance",
+        schedule_method=terms.get("schedule_method") or ScheduleMethod.DECLINING_BALANCE,
         harvest_dates=terms.get("harvest_dates") or [],
         term_months=int(terms["term_months"]),
         grace_months=int(terms.get("grace_months") or 0),
@@ -118,8 +107,10 @@ def _loan_context(application, disbursed_on: datetime.date, fmt: Formatter) -> d
         "rate": fmt.percent(Decimal(str(terms["annual_interest_rate"]))),
         "term_months": terms["term_months"],
         "grace_months": terms.get("grace_months") or 0,
-        "frequency": FREQUENCIES.get(terms["repayment_frequency"], terms["repayment_frequency"]),
-        "method": METHODS.get(terms.get("schedule_method"), terms.get("schedule_method")),
+        "frequency": RepaymentFrequency(terms["repayment_frequency"]).in_a_sentence,
+        "method": ScheduleMethod(
+            terms.get("schedule_method") or ScheduleMethod.DECLINING_BALANCE
+        ).in_a_sentence,
         "assumed_disbursement": fmt.date(disbursed_on),
         "rows": [
             {

@@ -82,7 +82,7 @@ def final_baseline_set(application) -> None:
 
 def run_deadlines(*, today: datetime.date | None = None) -> Counter:
     """Everything due on ``today``. Returns what happened, by outcome."""
-    from disbursements.services import loans_refresh_arrears
+    from disbursements.services.loans import loans_refresh_arrears
 
     today = today or timezone.localdate()
     counts = deadlines_sweep(today=today)

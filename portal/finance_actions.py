@@ -28,7 +28,6 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
 
 from applications.errors import Invalid, NotPermitted, WrongState
-from disbursements import services
 from disbursements.models import Disbursement, Loan, Repayment
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.serializers import (
@@ -39,6 +38,8 @@ from disbursements.serializers import (
     RescheduleSerializer,
     SplitSerializer,
 )
+from disbursements.services import disbursements as tranches
+from disbursements.services import loans, repayments, write_offs
 from funds.ledger import balances_by_fund
 from organizations.access import access_for
 
@@ -102,7 +103,7 @@ def _loan_facts(loan_id: int) -> dict:
         (_("Principal still owed"), money(loan.principal_owed, currency)),
         (_("Interest due"), money(loan.interest_due, currency)),
         (_("Overdue"), money(loan.arrears, currency)),
-        (_("Overpayment to refund"), money(services.loan_credit_balance(loan), currency)),
+        (_("Overpayment to refund"), money(loans.loan_credit_balance(loan), currency)),
     ]
     if loan.written_off_on:
         rows.append((_("Written off"), money(loan.written_off_amount, currency)))
@@ -191,7 +192,7 @@ LOAN_ACTIONS = {
             REASON,
         ),
         serializer=RescheduleSerializer,
-        run=lambda loan, by, data: services.loan_reschedule(loan_id=loan.pk, by=by, **data),
+        run=lambda loan, by, data: loans.loan_reschedule(loan_id=loan.pk, by=by, **data),
         done=gettext_lazy("The loan was rescheduled."),
         confirm=gettext_lazy("Confirm the new schedule"),
         defaults=lambda loan, today: {"starts_on": today.isoformat(), "term_months": loan.term_months,
@@ -203,7 +204,7 @@ LOAN_ACTIONS = {
                            "approves the write-off. Until then nothing changes on the books."),
         fields=(REASON,),
         serializer=FinanceReasonSerializer,
-        run=lambda loan, by, data: services.loan_write_off_propose(loan_id=loan.pk, by=by, **data),
+        run=lambda loan, by, data: write_offs.loan_write_off_propose(loan_id=loan.pk, by=by, **data),
         done=gettext_lazy("The write-off was proposed; a second person must approve it."),
         confirm=gettext_lazy("Propose the write-off"),
         danger=True,
@@ -214,7 +215,7 @@ LOAN_ACTIONS = {
                            "account, and the file closes. Money received later is recorded as a recovery."),
         fields=(),
         serializer=drf.Serializer,
-        run=lambda loan, by, data: services.loan_write_off_approve(loan_id=loan.pk, by=by),
+        run=lambda loan, by, data: write_offs.loan_write_off_approve(loan_id=loan.pk, by=by),
         done=gettext_lazy("The loan was written off."),
         confirm=gettext_lazy("Approve the write-off"),
         danger=True,
@@ -230,7 +231,7 @@ LOAN_ACTIONS = {
             Field("reference", gettext_lazy("Reference"), required=False),
         ),
         serializer=RecoveryInputSerializer,
-        run=lambda loan, by, data: services.loan_recovery_record(loan_id=loan.pk, by=by, **data),
+        run=lambda loan, by, data: write_offs.loan_recovery_record(loan_id=loan.pk, by=by, **data),
         done=gettext_lazy("The recovery was recorded."),
         confirm=gettext_lazy("Record the recovery"),
         defaults=_today_as("received_on"),
@@ -245,7 +246,7 @@ LOAN_ACTIONS = {
             Field("reference", gettext_lazy("Reference"), required=False),
         ),
         serializer=RefundInputSerializer,
-        run=lambda loan, by, data: services.loan_refund_record(loan_id=loan.pk, by=by, **data),
+        run=lambda loan, by, data: repayments.loan_refund_record(loan_id=loan.pk, by=by, **data),
         done=gettext_lazy("The refund was recorded."),
         confirm=gettext_lazy("Record the refund"),
         defaults=_today_as("paid_on"),
@@ -259,7 +260,7 @@ REVERSAL = Action(
                        "in the history, marked reversed, with your reason."),
     fields=(REASON,),
     serializer=FinanceReasonSerializer,
-    run=lambda repayment, by, data: services.repayment_reverse(repayment_id=repayment.pk, by=by, **data),
+    run=lambda repayment, by, data: repayments.repayment_reverse(repayment_id=repayment.pk, by=by, **data),
     done=gettext_lazy("The repayment was reversed."),
     confirm=gettext_lazy("Reverse the repayment"),
     danger=True,
@@ -282,7 +283,7 @@ DISBURSEMENT_ACTIONS = {
                   help=gettext_lazy("Units of the currency paid in per unit of the fund's currency.")),
         ),
         serializer=PaySerializer,
-        run=lambda disbursement, by, data: services.disbursement_pay(
+        run=lambda disbursement, by, data: tranches.disbursement_pay(
             disbursement_id=disbursement.pk, by=by, **data),
         done=gettext_lazy("The payment was recorded."),
         confirm=gettext_lazy("Confirm the payment"),
@@ -295,7 +296,7 @@ DISBURSEMENT_ACTIONS = {
                            "together they make the amount of this one."),
         fields=(Field("amounts", gettext_lazy("Amounts of the tranches"), "amounts"),),
         serializer=SplitSerializer,
-        run=lambda disbursement, by, data: services.disbursement_split(
+        run=lambda disbursement, by, data: tranches.disbursement_split(
             disbursement_id=disbursement.pk, by=by, **data)[0],
         done=gettext_lazy("The disbursement was split into tranches."),
         confirm=gettext_lazy("Split"),
@@ -306,7 +307,7 @@ DISBURSEMENT_ACTIONS = {
                            "committed to the award for a new try."),
         fields=(REASON,),
         serializer=FinanceReasonSerializer,
-        run=lambda disbursement, by, data: services.disbursement_fail(
+        run=lambda disbursement, by, data: tranches.disbursement_fail(
             disbursement_id=disbursement.pk, by=by, **data),
         done=gettext_lazy("The disbursement was marked failed."),
         confirm=gettext_lazy("Mark failed"),
@@ -318,7 +319,7 @@ DISBURSEMENT_ACTIONS = {
                            "money."),
         fields=(REASON,),
         serializer=FinanceReasonSerializer,
-        run=lambda disbursement, by, data: services.disbursement_cancel(
+        run=lambda disbursement, by, data: tranches.disbursement_cancel(
             disbursement_id=disbursement.pk, by=by, **data),
         done=gettext_lazy("The disbursement was cancelled."),
         confirm=gettext_lazy("Cancel the disbursement"),

@@ -21,9 +21,12 @@ from django.views.decorators.http import require_POST
 
 from applications.errors import Invalid, NotPermitted, WrongState
 from applications.selectors import applications_visible_to
-from disbursements import reports, services
+from disbursements import reports
 from disbursements.models import Disbursement, DisbursementStatus, LoanStatus
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments
+from disbursements.services.loans import loan_credit_balance
 from funds.ledger import balances_by_fund
 from funds.models import Fund, LedgerEntry
 from organizations.access import access_for
@@ -78,11 +81,11 @@ def disbursement_action(request, pk, action):
     disbursement = get_object_or_404(disbursements_visible_to(request.user), pk=pk)
     try:
         if action == "approve":
-            services.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
+            tranches.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
             messages.success(request, _("The disbursement was approved for payment."))
         elif action == "pay":
             paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
-            services.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
+            tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
                                       reference=request.POST.get("reference", ""))
             messages.success(request, _("The payment was recorded."))
         else:
@@ -147,7 +150,7 @@ def loan_detail(request, pk):
             raise PermissionDenied
         try:
             paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
-            repayment, created = services.repayment_record(
+            repayment, created = repayments.repayment_record(
                 loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),
@@ -194,7 +197,7 @@ def _loan_actions(loan, access) -> list[tuple[str, str]]:
         actions.append(("write-off-approve", _("Approve the write-off")))
     if access.is_finance and loan.status == LoanStatus.WRITTEN_OFF:
         actions.append(("recovery", _("Record a recovery")))
-    if access.is_finance and loan.status != LoanStatus.PENDING and services.loan_credit_balance(loan) > 0:
+    if access.is_finance and loan.status != LoanStatus.PENDING and loan_credit_balance(loan) > 0:
         actions.append(("refund", _("Refund an overpayment")))
     return actions
 

@@ -19,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import services
@@ -31,6 +30,7 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
+from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from organizations.access import access_for
 
@@ -372,22 +372,12 @@ def application_context(request, application, *, form_errors=None, failed_action
         "failed_action": failed_action,
         "post": request.POST if failed_action else {},
         "today": timezone.localdate(),
-        "loan_methods": LOAN_METHODS,
-        "frequencies": FREQUENCIES,
+        "loan_methods": ScheduleMethod.choices,
+        "frequencies": RepaymentFrequency.choices,
     }
 
 
 APPLICANT_PAGE_ACTIONS = ("submit", "answer_information_request", "withdraw", "accept_conditions")
-LOAN_METHODS = (
-    ("declining_balance", gettext_lazy("Declining balance (equal instalments)")),
-    ("flat", gettext_lazy("Flat interest")),
-    ("equal_principal", gettext_lazy("Equal principal")),
-)
-FREQUENCIES = (
-    ("monthly", gettext_lazy("Monthly")),
-    ("quarterly", gettext_lazy("Quarterly")),
-    ("half_yearly", gettext_lazy("Half-yearly")),
-)
 
 
 def _field_summary(application):

@@ -155,6 +155,15 @@ class FundRules:
     def decision_warning(self, submitted_on: datetime.date, parameters: Parameters) -> datetime.date:
         return submitted_on + datetime.timedelta(days=parameters.decision_warning_days)
 
+    # ------------------------------------------------------------------ approval
+    def approval_terms(
+        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters
+    ) -> dict[str, Any]:
+        """The terms the chair's approval carries besides the amount (a loan's rate, term, ...), as
+        JSON-ready values; raises ``serializers.ValidationError`` by field. A fund that gives money
+        outright has none."""
+        return {}
+
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:
     if isinstance(default, bool):

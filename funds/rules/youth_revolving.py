@@ -6,22 +6,18 @@ submission, with a warning at 15.
 """
 
 import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from funds.lending import MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod
 from funds.money import Money, smallest
 from organizations.choices import Gender
 
-from .base import Assessment, AssessmentContext, FundRules
+from .base import Assessment, AssessmentContext, FundRules, Parameters
 from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
-
-REPAYMENT_FREQUENCIES = {
-    "monthly": _("Monthly"),
-    "quarterly": _("Quarterly"),
-    "half_yearly": _("Half-yearly"),
-    "harvest": _("At harvest dates the group names"),
-}
 
 
 class MemberSerializer(serializers.Serializer):
@@ -41,7 +37,7 @@ class YouthRevolvingFields(FundFieldsSerializer):
     requested_amount = money_field()
     term_months = serializers.IntegerField(min_value=1, max_value=120)
     grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0)
-    repayment_frequency = serializers.ChoiceField(choices=list(REPAYMENT_FREQUENCIES.items()))
+    repayment_frequency = serializers.ChoiceField(choices=RepaymentFrequency.choices)
     harvest_dates = serializers.ListField(
         child=serializers.DateField(), required=False, max_length=60,
         help_text=_("With harvest repayments: the dates on which the group will repay."),
@@ -50,7 +46,7 @@ class YouthRevolvingFields(FundFieldsSerializer):
     accepts_fund_rules = MustAccept()
 
     def validate(self, attrs):
-        if attrs.get("repayment_frequency") == "harvest" and not attrs.get("harvest_dates"):
+        if attrs.get("repayment_frequency") == RepaymentFrequency.HARVEST and not attrs.get("harvest_dates"):
             raise serializers.ValidationError(
                 {"harvest_dates": [_("Name the harvest dates on which the group will repay.")]}
             )
@@ -139,3 +135,75 @@ class YouthRevolvingRules(FundRules):
                 "oldest_age": max(ages) if ages else None,
             },
         )
+
+    # ------------------------------------------------------------------ approval terms
+    def approval_terms(
+        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters
+    ) -> dict[str, Any]:
+        """The terms a loan is approved with: what the chair gives, else the application's, else the
+        fund's defaults; always within the fund's limits."""
+        params = parameters
+        errors: dict[str, list] = {}
+
+        raw_rate = given.get("annual_interest_rate", params.default_annual_interest_rate)
+        try:
+            rate = Decimal(str(raw_rate))
+            if not rate.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors["annual_interest_rate"] = [_("Give the annual rate as a percentage such as 4.5.")]
+            rate = None
+        if rate is not None and not (
+            params.min_annual_interest_rate <= rate <= params.max_annual_interest_rate
+        ):
+            errors["annual_interest_rate"] = [
+                _("The fund's rate is from %(min)s%% to %(max)s%% a year.")
+                % {"min": params.min_annual_interest_rate, "max": params.max_annual_interest_rate}
+            ]
+
+        term = _whole(given.get("term_months", data.get("term_months")), "term_months", errors)
+        grace = _whole(given.get("grace_months", data.get("grace_months", 0)), "grace_months", errors)
+        if term is not None and not 1 <= term <= params.max_term_months:
+            errors["term_months"] = [_("The term is from 1 to %d months.") % params.max_term_months]
+        if grace is not None and not 0 <= grace <= params.max_grace_months:
+            errors["grace_months"] = [_("Grace is from 0 to %d months.") % params.max_grace_months]
+
+        frequency = given.get("repayment_frequency", data.get("repayment_frequency", "monthly"))
+        if frequency not in RepaymentFrequency.values:
+            errors["repayment_frequency"] = [_("Choose monthly, quarterly, half-yearly or harvest.")]
+        method = given.get("schedule_method", ScheduleMethod.DECLINING_BALANCE)
+        if method not in ScheduleMethod.values:
+            errors["schedule_method"] = [_("Choose declining_balance, flat or equal_principal.")]
+        harvest_dates = list(given.get("harvest_dates", data.get("harvest_dates") or []))
+        if frequency == RepaymentFrequency.HARVEST and not harvest_dates:
+            errors["harvest_dates"] = [_("Name the harvest dates for harvest repayments.")]
+
+        if not errors and frequency in MONTHS_PER_PERIOD:
+            months = MONTHS_PER_PERIOD[frequency]
+            if term % months:
+                errors["term_months"] = [_("The term must be a whole number of repayment periods.")]
+            elif grace % months:
+                errors["grace_months"] = [_("Grace must be a whole number of repayment periods.")]
+            elif grace >= term:
+                errors["grace_months"] = [_("Grace must be shorter than the term.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {
+            "annual_interest_rate": str(rate),
+            "term_months": term,
+            "grace_months": grace,
+            "repayment_frequency": str(frequency),
+            "schedule_method": str(method),
+            "harvest_dates": [str(day) for day in harvest_dates],
+        }
+
+
+def _whole(value, field: str, errors: dict) -> int | None:
+    if isinstance(value, bool):
+        errors[field] = [_("Give a whole number.")]
+        return None
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        errors[field] = [_("Give a whole number.")]
+        return None

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from disbursements import services
 from disbursements.models import Disbursement, Loan
+from disbursements.services import disbursements as tranches
 from tests.workflow import drive
 
 YOUTH = "youth-revolving"
@@ -23,8 +23,8 @@ def paid_loan(*, paid_on: datetime.date, amount="3000.00", terms=None, applicant
     )
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
-    services.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
-    services.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on, reference="TRF-1")
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
+    tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on, reference="TRF-1")
     loan = Loan.objects.get(application=application)
     loan.finance = finance
     loan.applicant = application.applicant

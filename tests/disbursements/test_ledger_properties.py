@@ -18,9 +18,10 @@ from hypothesis.stateful import (
 )
 
 from applications.errors import Refused
-from disbursements import services
 from disbursements.models import LIVE_LOAN_STATES, Disbursement, Loan, Repayment
-from disbursements.services import principal_outstanding
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments, write_offs
+from disbursements.services.schedules import principal_outstanding
 from funds.ledger import fund_balances, fund_capital_add
 from funds.models import Fund, LedgerEntry
 from tests.workflow import cast_for, drive
@@ -54,8 +55,8 @@ class FundBooks(RuleBasedStateMachine):
         except Refused:
             return None  # over budget: refused, nothing committed
         disbursement = Disbursement.objects.get(application=application)
-        services.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
-        services.disbursement_pay(
+        tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
+        tranches.disbursement_pay(
             disbursement_id=disbursement.pk,
             by=cast.finance,
             paid_on=TODAY - datetime.timedelta(days=days_ago),
@@ -78,7 +79,7 @@ class FundBooks(RuleBasedStateMachine):
     def repay(self, data, amount, key):
         loan = Loan.objects.get(pk=data.draw(st.sampled_from(self.loans)))
         with contextlib.suppress(Refused):
-            services.repayment_record(
+            repayments.repayment_record(
                 loan_id=loan.pk, by=self.youth_cast.finance, amount=amount, paid_on=TODAY, idempotency_key=key
             )
 
@@ -92,7 +93,7 @@ class FundBooks(RuleBasedStateMachine):
         )
         if standing:
             with contextlib.suppress(Refused):
-                services.repayment_reverse(
+                repayments.repayment_reverse(
                     repayment_id=data.draw(st.sampled_from(standing)),
                     by=self.youth_cast.finance,
                     reason="Bounced",
@@ -103,8 +104,8 @@ class FundBooks(RuleBasedStateMachine):
     def write_off(self, data):
         loan_id = data.draw(st.sampled_from(self.loans))
         try:
-            services.loan_write_off_propose(loan_id=loan_id, by=self.youth_cast.finance, reason="Lost")
-            services.loan_write_off_approve(loan_id=loan_id, by=self.climate_cast.finance)
+            write_offs.loan_write_off_propose(loan_id=loan_id, by=self.youth_cast.finance, reason="Lost")
+            write_offs.loan_write_off_approve(loan_id=loan_id, by=self.climate_cast.finance)
         except Refused:
             pass
 

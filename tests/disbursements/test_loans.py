@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 
 from applications.models import Application
-from disbursements import services
 from disbursements.amortization import ScheduleTerms, add_months, build_schedule
 from disbursements.models import Loan, Repayment
+from disbursements.services import loans as loan_services
 from funds.ledger import fund_balances
 from funds.models import LedgerTransaction
 from organizations.choices import Role
@@ -232,9 +232,9 @@ def test_write_off_needs_a_second_person_then_recoveries_are_income(api_as):
 def test_daily_refresh_moves_loans_into_arrears():
     loan = paid_loan(paid_on=TODAY - datetime.timedelta(days=40))
     Loan.objects.filter(pk=loan.pk).update(status="active")
-    assert services.loans_refresh_arrears() == 1
+    assert loan_services.loans_refresh_arrears() == 1
     assert Loan.objects.get(pk=loan.pk).status == "in_arrears"
-    assert services.loans_refresh_arrears() == 0
+    assert loan_services.loans_refresh_arrears() == 0
 
 
 def test_loan_terms_come_from_the_decision():

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from disbursements import reports, services
+from disbursements import reports
+from disbursements.services import loans as loan_services
+from disbursements.services import repayments
 from organizations.choices import Role
 from organizations.models import ProductCode
 from tests.disbursements.conftest import paid_loan
@@ -29,7 +31,7 @@ def portfolio_loans():
     cacao_org = OrganizationFactory(country="GT")
     cacao_org.products.add(ProductCode.objects.get_or_create(code="cacao")[0])
     very_late = paid_loan(paid_on=_ago(100), applicant=OppUserFactory(organization=cacao_org))
-    services.loans_refresh_arrears()
+    loan_services.loans_refresh_arrears()
     return on_time, late, very_late
 
 
@@ -53,13 +55,13 @@ def test_arrears_buckets_and_par30(portfolio_loans, django_assert_num_queries):
 
 def test_rescheduled_loans_count_at_risk_and_paid_loans_leave_buckets(portfolio_loans):
     on_time, late, _very_late = portfolio_loans
-    services.loan_reschedule(
+    loan_services.loan_reschedule(
         loan_id=late.pk, by=late.finance, starts_on=TODAY, term_months=12, reason="Drought"
     )
     report = reports.portfolio(on=TODAY)
     assert report["par30"] == "66.67"
     assert _bucket(report, "1_30")["count"] == 0 and _bucket(report, "on_time")["count"] == 2
-    services.repayment_record(
+    repayments.repayment_record(
         loan_id=on_time.pk, by=on_time.finance, amount="3100.00", paid_on=TODAY, idempotency_key="k"
     )
     report = reports.portfolio(on=TODAY)
@@ -75,7 +77,7 @@ def test_filters_by_country_and_product(portfolio_loans):
 
 def test_collections_in_a_period(portfolio_loans):
     on_time, late, _ = portfolio_loans
-    services.repayment_record(
+    repayments.repayment_record(
         loan_id=late.pk, by=late.finance, amount="100.00", paid_on=TODAY, idempotency_key="c1"
     )
     result = reports.collections(start=TODAY.replace(day=1), end=TODAY)

@@ -10,8 +10,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import formats, translation
 
-from disbursements import services
 from disbursements.models import Disbursement, Loan
+from disbursements.services import disbursements as tranches
 from letters import schedules
 from letters.models import LetterStatus, ScheduleDocument
 from notifications.kinds import Kind
@@ -50,9 +50,9 @@ def client_for():
 
 
 def _pay(disbursement, capture, **extra):
-    services.disbursement_approve(disbursement_id=disbursement.pk, by=disbursement.application.cast.finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=disbursement.application.cast.finance)
     with capture(execute=True):
-        return services.disbursement_pay(disbursement_id=disbursement.pk,
+        return tranches.disbursement_pay(disbursement_id=disbursement.pk,
                                          by=disbursement.application.cast.finance,
                                          paid_on=TODAY - datetime.timedelta(days=2),
                                          reference="TRF-2026-77", **extra)
@@ -92,7 +92,7 @@ def test_payment_issues_one_definitive_schedule_and_one_notice(tranche,
     assert document.sha256 == hashlib.sha256(stored).hexdigest()
     assert document.file.open("rb").read() == stored
     with django_capture_on_commit_callbacks(execute=True):
-        paid_again = services.disbursement_pay(
+        paid_again = tranches.disbursement_pay(
             disbursement_id=tranche.pk, by=tranche.application.cast.finance,
             paid_on=TODAY - datetime.timedelta(days=2), reference="TRF-2026-77")
     assert paid_again.status == "paid"
@@ -103,14 +103,14 @@ def test_payment_issues_one_definitive_schedule_and_one_notice(tranche,
 def test_a_second_tranche_issues_a_new_document_replacing_the_first(tranche,
                                                                     django_capture_on_commit_callbacks):
     finance = tranche.application.cast.finance
-    first, second = services.disbursement_split(disbursement_id=tranche.pk, by=finance,
+    first, second = tranches.disbursement_split(disbursement_id=tranche.pk, by=finance,
                                                 amounts=["1000.00", "2000.00"])
-    services.disbursement_approve(disbursement_id=first.pk, by=finance)
+    tranches.disbursement_approve(disbursement_id=first.pk, by=finance)
     with django_capture_on_commit_callbacks(execute=True):
-        services.disbursement_pay(disbursement_id=first.pk, by=finance,
+        tranches.disbursement_pay(disbursement_id=first.pk, by=finance,
                                   paid_on=TODAY - datetime.timedelta(days=10), reference="T1")
-        services.disbursement_approve(disbursement_id=second.pk, by=finance)
-        services.disbursement_pay(disbursement_id=second.pk, by=finance, paid_on=TODAY, reference="T2")
+        tranches.disbursement_approve(disbursement_id=second.pk, by=finance)
+        tranches.disbursement_pay(disbursement_id=second.pk, by=finance, paid_on=TODAY, reference="T2")
     one, two = ScheduleDocument.objects.order_by("sequence")
     assert two.supersedes == one and one.sha256 != two.sha256
     assert (one.schedule_version, two.schedule_version) == (1, 2)

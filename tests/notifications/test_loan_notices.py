@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from disbursements import services as loans
 from disbursements.models import Instalment, Loan
+from disbursements.services import disbursements as tranches
 from notifications.kinds import Kind
 from tests.workflow import cast_for, drive
 
@@ -21,8 +21,8 @@ def active_loan():
     with at(START):
         app = drive(fund_code="youth-revolving", to="conditions_accepted", cast=cast)
         disbursement = app.disbursements.get()
-        loans.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
-        loans.disbursement_pay(disbursement_id=disbursement.pk, by=cast.finance, paid_on=START,
+        tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
+        tranches.disbursement_pay(disbursement_id=disbursement.pk, by=cast.finance, paid_on=START,
                                reference="TRF-1")
     loan = Loan.objects.get(application=app)
     return app, cast, loan, Instalment.objects.filter(loan=loan, is_current=True).order_by("n").first()

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from disbursements import services
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments
 from funds.models import LedgerTransaction
 from organizations.choices import Role
 from tests.disbursements.conftest import TERMS, paid_loan
@@ -107,7 +108,7 @@ def test_errors_come_from_the_serializer_and_the_service_translated(loan, client
 
 
 def test_reverse_a_repayment_with_reason(loan, finance):
-    repayment, _ = services.repayment_record(loan_id=loan.pk, by=loan.finance, amount="200.00",
+    repayment, _ = repayments.repayment_record(loan_id=loan.pk, by=loan.finance, amount="200.00",
                                              paid_on=TODAY, reference="CHQ-9", idempotency_key="r1")
     page = finance.get(f"/finance/loans/{loan.pk}/").content.decode()
     url = f"/finance/loans/{loan.pk}/repayments/{repayment.pk}/reverse/"
@@ -141,7 +142,7 @@ def test_write_off_needs_a_second_person_then_recoveries(loan, finance, client_f
 
 def test_refund_an_overpayment(loan, finance):
     owed = sum(row.unpaid for row in loan.instalments.filter(is_current=True))
-    services.repayment_record(loan_id=loan.pk, by=loan.finance, amount=str(owed + Decimal("50.00")),
+    repayments.repayment_record(loan_id=loan.pk, by=loan.finance, amount=str(owed + Decimal("50.00")),
                               paid_on=TODAY, idempotency_key="over")
     assert "/do/refund/" in finance.get(f"/finance/loans/{loan.pk}/").content.decode()
     html, _ = _preview_then_confirm(finance, f"/finance/loans/{loan.pk}/do/refund/",
@@ -172,7 +173,7 @@ def test_split_an_award_into_tranches(pending, client_for):
 
 
 def test_pay_in_another_currency_at_a_recorded_rate(pending, client_for):
-    services.disbursement_approve(disbursement_id=pending.pk, by=pending.finance)
+    tranches.disbursement_approve(disbursement_id=pending.pk, by=pending.finance)
     client = _as(client_for, pending.finance)
     url = f"/finance/disbursements/{pending.pk}/do/pay/"
     no_rate = client.post(url, {"paid_on": TODAY.isoformat(), "reference": "TRF-7", "currency": "HNL",
@@ -222,7 +223,7 @@ def test_previewing_a_payment_tells_no_one_and_issues_nothing(pending, client_fo
     from letters.models import ScheduleDocument
     from notifications.models import Notification
 
-    services.disbursement_approve(disbursement_id=pending.pk, by=pending.finance)
+    tranches.disbursement_approve(disbursement_id=pending.pk, by=pending.finance)
     client = _as(client_for, pending.finance)
     with django_capture_on_commit_callbacks() as queued:
         response = client.post(f"/finance/disbursements/{pending.pk}/do/pay/", {

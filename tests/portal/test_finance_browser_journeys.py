@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from disbursements import services
 from disbursements.models import Loan
+from disbursements.services import loans, repayments
 from tests.disbursements.conftest import paid_loan
 
 from .test_browser_journeys import Person, browser  # noqa: F401 (the browser fixture)
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def loan_in_arrears():
     today = timezone.localdate()
     loan = paid_loan(paid_on=today - datetime.timedelta(days=70))
-    services.loans_refresh_arrears()
+    loans.loans_refresh_arrears()
     return Loan.objects.get(pk=loan.pk), loan.finance
 
 
@@ -37,7 +37,7 @@ def test_finance_reschedules_with_a_preview_then_reverses_a_repayment(browser, l
                                                                      loan_in_arrears, lang, width):
     loan, finance_user = loan_in_arrears
     today = timezone.localdate()
-    repayment, _created = services.repayment_record(
+    repayment, _created = repayments.repayment_record(
         loan_id=loan.pk, by=finance_user, amount="100.00", paid_on=today - datetime.timedelta(days=1),
         reference="CHQ-55", idempotency_key="browser-1")
     finance = Person(browser, live_server, _speaking(finance_user, lang), lang=lang, width=width,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from disbursements import services
+from disbursements.services import repayments
 from organizations.choices import Role
 from portal import exports
 from tests.disbursements.conftest import paid_loan
@@ -22,7 +22,7 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def loan():
     loan = paid_loan(paid_on=TODAY - datetime.timedelta(days=40))
-    services.repayment_record(loan_id=loan.pk, by=loan.finance, amount="100.00",
+    repayments.repayment_record(loan_id=loan.pk, by=loan.finance, amount="100.00",
                               paid_on=TODAY, reference="=HYPERLINK(\"http://x\")", idempotency_key="k1")
     return loan
 

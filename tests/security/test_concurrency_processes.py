@@ -14,8 +14,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from applications.models import Application
-from disbursements import services as disbursement_services
 from disbursements.models import Disbursement, Loan, Repayment
+from disbursements.services import disbursements as tranches
 from funds.ledger import fund_balances, fund_capital_add, ledger_totals_verify
 from funds.models import Fund, FundCode, FundKind, LedgerEntry, LedgerTransaction, TransactionKind
 from tests.workflow import cast_for, drive, review_all
@@ -115,8 +115,8 @@ def test_one_repayment_posted_twice_at_once_with_the_same_key_is_recorded_once(a
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
     paid_on = timezone.localdate() - datetime.timedelta(days=40)
-    disbursement_services.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
-    disbursement_services.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on,
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
+    tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on,
                                            reference="TRF-1")
     loan = Loan.objects.get(application=application)
     entries_before = LedgerEntry.objects.count()

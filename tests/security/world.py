@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from applications.models import Application, Document
 from applications.reviews import review_submit
-from disbursements import services as money
 from disbursements.models import Disbursement, Loan, Repayment
+from disbursements.services import disbursements as tranches
+from disbursements.services import repayments
 from letters.models import Letter
 from notifications.models import Notification
 from organizations.accounts import new_token
@@ -54,11 +55,11 @@ def build_world() -> World:
     loan_application = drive(fund_code=YOUTH, to="conditions_accepted", applicant=owner, cast=cast,
                              amount="3000.00", terms=LOAN_TERMS)
     disbursement = Disbursement.objects.get(application=loan_application)
-    money.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
-    money.disbursement_pay(disbursement_id=disbursement.pk, by=cast.finance, paid_on=paid_on,
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
+    tranches.disbursement_pay(disbursement_id=disbursement.pk, by=cast.finance, paid_on=paid_on,
                            reference="TRF-1")
     loan = Loan.objects.get(application=loan_application)
-    world.repayment, _created = money.repayment_record(
+    world.repayment, _created = repayments.repayment_record(
         loan_id=loan.pk, by=cast.finance, amount="100.00", paid_on=timezone.localdate(),
         reference="REC-1", idempotency_key="world-1",
     )

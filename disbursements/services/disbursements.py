@@ -1,0 +1,270 @@
+"""Disbursements: the award's tranches, created when the OPP accepts the conditions, then split,
+approved, paid (releasing the commitment and paying out of cash), failed or cancelled."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import services as application_services
+from applications.errors import Invalid, WrongState
+from applications.models import Application
+from disbursements import events
+from disbursements.models import (
+    LIVE_LOAN_STATES,
+    Disbursement,
+    DisbursementStatus,
+    Loan,
+    LoanStatus,
+    Payee,
+)
+from funds.ledger import credit, debit, fund_release_commitment, ledger_post
+from funds.models import Account, FundKind, TransactionKind
+from funds.money import minor_unit, quantize
+
+from .common import given_reason, parse_amount, require_finance, today
+from .loans import loan_create_for_application, loan_disbursed
+
+
+def on_application_transition(*, application: Application, log) -> None:
+    """When the OPP accepts the conditions, the award's disbursement (and a loan's schedule) exist."""
+    if log.transition != "accept_conditions":
+        return
+    disbursements_create_for_application(application=application)
+    if application.fund.kind == FundKind.LOAN:
+        loan_create_for_application(application=application)
+
+
+def disbursements_create_for_application(*, application: Application) -> list[Disbursement]:
+    """One pending tranche for the approved amount; does nothing when tranches already exist."""
+    existing = list(application.disbursements.all())
+    if existing:
+        return existing
+    certifier = (application.data or {}).get("certifier")
+    if application.fund.code == "certification-subsidy" and certifier:
+        payee_kind, payee_name = Payee.CERTIFIER, str(certifier)
+    else:
+        payee_kind, payee_name = Payee.ORGANIZATION, application.organization.legal_name
+    return [
+        Disbursement.objects.create(
+            application=application,
+            fund=application.fund,
+            tranche=1,
+            payee_kind=payee_kind,
+            payee_name=payee_name[:255],
+            amount=application.approved_amount,
+            currency=application.fund.currency,
+        )
+    ]
+
+
+def _locked_disbursement(disbursement_id: int) -> Disbursement:
+    return Disbursement.objects.select_for_update().select_related("fund").get(pk=disbursement_id)
+
+
+def _state_error(disbursement: Disbursement) -> WrongState:
+    return WrongState(
+        _("A disbursement that is “%(state)s” cannot do this.") % {"state": disbursement.get_status_display()}
+    )
+
+
+def disbursement_split(*, disbursement_id: int, by, amounts: list) -> list[Disbursement]:
+    """Split a pending tranche into several; together they are the same amount."""
+    require_finance(by)
+    with transaction.atomic():
+        disbursement = _locked_disbursement(disbursement_id)
+        if disbursement.status != DisbursementStatus.PENDING:
+            raise _state_error(disbursement)
+        parts = [parse_amount(raw, disbursement.currency, "amounts") for raw in amounts]
+        if len(parts) < 2 or sum(parts) != disbursement.amount:
+            raise Invalid(
+                {
+                    "amounts": [
+                        _("Give two or more amounts that add up to %(amount)s.")
+                        % {"amount": disbursement.money}
+                    ]
+                }
+            )
+        last = (
+            Disbursement.objects.filter(application_id=disbursement.application_id)
+            .order_by("-tranche")
+            .values_list("tranche", flat=True)
+            .first()
+        )
+        disbursement.amount = parts[0]
+        disbursement.save(update_fields=["amount"])
+        created = [
+            Disbursement.objects.create(
+                application_id=disbursement.application_id,
+                fund=disbursement.fund,
+                tranche=last + i,
+                payee_kind=disbursement.payee_kind,
+                payee_name=disbursement.payee_name,
+                amount=amount,
+                currency=disbursement.currency,
+            )
+            for i, amount in enumerate(parts[1:], start=1)
+        ]
+    return [disbursement, *created]
+
+
+def disbursement_approve(*, disbursement_id: int, by) -> Disbursement:
+    require_finance(by)
+    with transaction.atomic():
+        disbursement = _locked_disbursement(disbursement_id)
+        if disbursement.status == DisbursementStatus.APPROVED:
+            return disbursement
+        if disbursement.status != DisbursementStatus.PENDING:
+            raise _state_error(disbursement)
+        disbursement.approve()
+        disbursement.approved_by = by
+        disbursement.approved_at = timezone.now()
+        disbursement.save()
+    return disbursement
+
+
+def disbursement_pay(
+    *,
+    disbursement_id: int,
+    by,
+    paid_on: datetime.date,
+    reference: str,
+    amount=None,
+    currency: str | None = None,
+    exchange_rate=None,
+) -> Disbursement:
+    """Record the payment: release the commitment, pay out of cash, activate a loan, start execution.
+
+    ``amount`` is in the fund's currency (at most the tranche); ``currency`` and ``exchange_rate``
+    (units of ``currency`` per unit of the fund's) record a payment made in another currency.
+    """
+    require_finance(by)
+    reference = (reference or "").strip()
+    if not reference:
+        raise Invalid({"reference": [_("Give the payment's reference.")]})
+    if paid_on > today():
+        raise Invalid({"paid_on": [_("A payment cannot be dated in the future.")]})
+    with transaction.atomic():
+        disbursement = _locked_disbursement(disbursement_id)
+        if disbursement.status == DisbursementStatus.PAID and disbursement.payment_reference == reference:
+            return disbursement
+        if disbursement.status != DisbursementStatus.APPROVED:
+            raise _state_error(disbursement)
+        fund = disbursement.fund
+        paid = disbursement.amount if amount in (None, "") else parse_amount(amount, fund.currency)
+        if paid > disbursement.amount:
+            raise Invalid(
+                {
+                    "amount": [
+                        _("At most %(amount)s can be paid on this tranche.") % {"amount": disbursement.money}
+                    ]
+                }
+            )
+        currency = (currency or fund.currency).upper()
+        rate = _exchange_rate(exchange_rate, currency, fund.currency)
+        application = Application.objects.select_related("fund", "organization").get(
+            pk=disbursement.application_id
+        )
+        loan = None
+        if fund.kind == FundKind.LOAN:
+            loan = Loan.objects.select_for_update().get(application=application)
+            if loan.status not in (LoanStatus.PENDING, *LIVE_LOAN_STATES):
+                raise WrongState(_("This loan can no longer receive money."))
+        fund_release_commitment(
+            fund=fund,
+            amount=paid,
+            application=application,
+            by=by,
+            memo=f"Commitment released on payment {application.reference}/{disbursement.tranche}",
+        )
+        paid_out_to = Account.LOANS_RECEIVABLE if loan is not None else Account.GRANTS_PAID
+        disbursement.ledger_transaction = ledger_post(
+            fund=fund,
+            kind=TransactionKind.DISBURSEMENT,
+            booked_on=paid_on,
+            by=by,
+            application=application,
+            source=disbursement,
+            memo=f"Disbursement {application.reference}/{disbursement.tranche} {reference}",
+            lines=[debit(paid_out_to, paid), credit(Account.CASH, paid)],
+        )
+        disbursement.pay()
+        disbursement.paid_on = paid_on
+        disbursement.paid_amount = paid
+        disbursement.payment_reference = reference[:100]
+        disbursement.payment_currency = currency
+        disbursement.exchange_rate = rate
+        disbursement.payment_amount = quantize(paid * rate, minor_unit(currency))
+        disbursement.paid_by = by
+        disbursement.save()
+        if loan is not None:
+            loan_disbursed(loan, amount=paid, paid_on=paid_on)
+        application_services.application_start_execution(application_id=application.pk)
+        events.payment_recorded(disbursement=disbursement, application=application, loan=loan)
+    return disbursement
+
+
+def _exchange_rate(raw, currency: str, fund_currency: str) -> Decimal:
+    if len(currency) != 3 or not currency.isalpha():
+        raise Invalid({"currency": [_("Give an ISO 4217 currency code such as USD.")]})
+    if raw in (None, ""):
+        if currency != fund_currency:
+            raise Invalid({"exchange_rate": [_("A payment in another currency needs its exchange rate.")]})
+        return Decimal(1)
+    try:
+        rate = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        rate = Decimal(0)
+    if not rate.is_finite() or rate <= 0:
+        raise Invalid({"exchange_rate": [_("The exchange rate must be a positive number.")]})
+    if currency == fund_currency and rate != 1:
+        raise Invalid({"exchange_rate": [_("A payment in the fund's currency has a rate of 1.")]})
+    return rate
+
+
+def disbursement_fail(*, disbursement_id: int, by, reason: str) -> Disbursement:
+    """The bank returned the payment or it could not be made; the commitment stays for a new try."""
+    require_finance(by)
+    reason = given_reason(reason)
+    with transaction.atomic():
+        disbursement = _locked_disbursement(disbursement_id)
+        if disbursement.status == DisbursementStatus.FAILED:
+            return disbursement
+        if disbursement.status not in (DisbursementStatus.PENDING, DisbursementStatus.APPROVED):
+            raise _state_error(disbursement)
+        disbursement.fail()
+        disbursement.reason = reason
+        disbursement.save()
+    return disbursement
+
+
+def disbursement_cancel(*, disbursement_id: int, by, reason: str) -> Disbursement:
+    """The tranche will not be paid: its commitment goes back to the fund."""
+    require_finance(by)
+    reason = given_reason(reason)
+    with transaction.atomic():
+        disbursement = _locked_disbursement(disbursement_id)
+        if disbursement.status == DisbursementStatus.CANCELLED:
+            return disbursement
+        if disbursement.status not in (
+            DisbursementStatus.PENDING,
+            DisbursementStatus.APPROVED,
+            DisbursementStatus.FAILED,
+        ):
+            raise _state_error(disbursement)
+        disbursement.cancel()
+        disbursement.reason = reason
+        disbursement.save()
+        application = Application.objects.get(pk=disbursement.application_id)
+        fund_release_commitment(
+            fund=disbursement.fund,
+            amount=disbursement.amount,
+            application=application,
+            by=by,
+            memo=f"Tranche cancelled {application.reference}/{disbursement.tranche}",
+        )
+    return disbursement
