@@ -18,8 +18,10 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from funds.lending import RepaymentFrequency, ScheduleMethod
+
 from .models import LetterStatus, ScheduleDocument
-from .rendering import FREQUENCIES, METHODS, Formatter, html_to_pdf
+from .rendering import Formatter, html_to_pdf
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "letters/loan_schedule.html"
@@ -131,8 +133,8 @@ def schedule_context(document: ScheduleDocument) -> dict:
         "tranche": payment.tranche,
         "principal": fmt.money(principal),
         "rate": fmt.percent(loan.annual_interest_rate),
-        "frequency": FREQUENCIES.get(loan.repayment_frequency, loan.repayment_frequency),
-        "method": METHODS.get(loan.schedule_method, loan.schedule_method),
+        "frequency": RepaymentFrequency(loan.repayment_frequency).in_a_sentence,
+        "method": ScheduleMethod(loan.schedule_method).in_a_sentence,
         "rows": table,
         "total_principal": fmt.money(principal),
         "total_interest": fmt.money(interest),

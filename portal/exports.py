@@ -151,7 +151,7 @@ def download(table: Table, file_format: str, language: str) -> HttpResponse:
 
 def loans_table(loans, *, on: datetime.date) -> Table:
     """One row per loan, as the loans page lists them (annotated by ``with_loan_figures``)."""
-    from letters.rendering import FREQUENCIES
+    from funds.lending import RepaymentFrequency
 
     table = Table(
         title=_("Loans"),
@@ -179,7 +179,7 @@ def loans_table(loans, *, on: datetime.date) -> Table:
             Amount.of(loan.arrears, loan.currency),
             _rate(loan.annual_interest_rate),
             loan.term_months,
-            str(FREQUENCIES.get(loan.repayment_frequency, loan.repayment_frequency)),
+            str(RepaymentFrequency(loan.repayment_frequency).label),
             loan.is_rescheduled,
         ])
     return table
