@@ -12,6 +12,7 @@ action is not run again and the page says so.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ from disbursements.serializers import (
     PaySerializer,
     RecoveryInputSerializer,
     RefundInputSerializer,
+    RepaymentInputSerializer,
     RescheduleSerializer,
     SplitSerializer,
 )
@@ -70,6 +72,8 @@ class Action:
     danger: bool = False
     for_administrators: bool = False
     defaults: Callable = field(default=lambda target, today: {})
+    # Values the page carries as they are, beside the validated fields (an idempotency key).
+    carried: tuple[str, ...] = ()
 
 
 class _Rehearsed(Exception):  # noqa: N818 (not an error: it carries the preview out of the transaction)
@@ -198,6 +202,23 @@ LOAN_ACTIONS = {
         defaults=lambda loan, today: {"starts_on": today.isoformat(), "term_months": loan.term_months,
                                       "grace_months": 0},
     ),
+    "repayment": Action(
+        title=gettext_lazy("Record a repayment"),
+        intro=gettext_lazy("Money paid back by the group. It goes to interest first, then to principal, "
+                           "oldest instalment first; what is paid beyond the loan is kept as a credit to "
+                           "refund. Sent twice, it is recorded once."),
+        fields=(
+            Field("amount", gettext_lazy("Amount"), "amount"),
+            Field("paid_on", gettext_lazy("Paid on"), "date"),
+            Field("reference", gettext_lazy("Reference"), required=False),
+        ),
+        serializer=RepaymentInputSerializer,
+        run=lambda loan, by, data: repayments.repayment_record(loan_id=loan.pk, by=by, **data)[0],
+        done=gettext_lazy("The repayment was recorded."),
+        confirm=gettext_lazy("Record the repayment"),
+        defaults=lambda loan, today: {"paid_on": today.isoformat(), "idempotency_key": uuid.uuid4().hex},
+        carried=("idempotency_key",),
+    ),
     "write-off": Action(
         title=gettext_lazy("Propose a write-off"),
         intro=gettext_lazy("The principal still owed will leave the loans outstanding once a second person "
@@ -267,6 +288,17 @@ REVERSAL = Action(
 )
 
 DISBURSEMENT_ACTIONS = {
+    "approve": Action(
+        title=gettext_lazy("Approve for payment"),
+        intro=gettext_lazy("Finance approves this tranche for payment; the payment itself is recorded "
+                           "once the money has left the fund's account."),
+        fields=(),
+        serializer=drf.Serializer,
+        run=lambda disbursement, by, data: tranches.disbursement_approve(disbursement_id=disbursement.pk,
+                                                                        by=by),
+        done=gettext_lazy("The disbursement was approved for payment."),
+        confirm=gettext_lazy("Approve for payment"),
+    ),
     "pay": Action(
         title=gettext_lazy("Record the payment"),
         intro=gettext_lazy("The money left the fund's account. Give the amount in the fund's currency (the "
@@ -406,6 +438,7 @@ def _page(request, action: Action, target: _Target):
     preview = None
     if request.method == "POST" and step in ("preview", "confirm"):
         data, errors = _validated(action, request.POST)
+        data.update({name: request.POST.get(name, "") for name in action.carried})
         if not errors:
             try:
                 if step == "confirm":
@@ -425,6 +458,7 @@ def _page(request, action: Action, target: _Target):
         "errors": errors, "problem": problem, "other_errors": [
             text for name, texts in errors.items() if name not in {f.name for f in action.fields}
             for text in texts],
+        "carried": [(name, values.get(name, "")) for name in action.carried],
         "preview": preview, "today": today,
     }, status=status)
 
@@ -442,12 +476,25 @@ def _confirm(request, action: Action, target: _Target, data: dict):
     return redirect(target.back)
 
 
+def _loan_after(loan_id: int, result) -> dict:
+    """The loan after the action; for a repayment, also how it was allocated."""
+    after = _loan_facts(loan_id)
+    if isinstance(result, Repayment) and result.reversed_at is None:
+        result.refresh_from_db()
+        after["rows"] += [
+            (_("To interest"), money(result.interest + result.fees, result.currency)),
+            (_("To principal"), money(result.principal, result.currency)),
+            (_("Paid beyond the loan"), money(result.credit, result.currency)),
+        ]
+    return after
+
+
 def _loan_target(request, pk) -> _Target:
     loan = get_object_or_404(loans_visible_to(request.user).select_related("application"), pk=pk)
     return _Target(
         obj=loan, subject=loan.application.reference, back=reverse("finance-loan", args=[loan.pk]),
         facts=lambda: _loan_facts(loan.pk), fingerprint=lambda: _loan_fingerprint(loan.pk),
-        after=lambda result: _loan_facts(loan.pk),
+        after=lambda result: _loan_after(loan.pk, result),
         lock=lambda: Loan.objects.select_for_update().filter(pk=loan.pk).first(),
     )
 

@@ -236,3 +236,30 @@ def test_previewing_a_payment_tells_no_one_and_issues_nothing(pending, client_fo
     assert not LedgerTransaction.objects.filter(kind="disbursement").exists()
     pending.refresh_from_db()
     assert pending.status == DisbursementStatus.APPROVED
+
+
+def test_a_repayment_previews_its_allocation_and_is_recorded_once(loan, finance):
+    page = finance.get(f"/finance/loans/{loan.pk}/").content.decode()
+    assert f"/finance/loans/{loan.pk}/do/repayment/" in page
+    url = f"/finance/loans/{loan.pk}/do/repayment/"
+    data = {"amount": "300,00", "paid_on": TODAY.isoformat(), "reference": "REC-1",
+            "idempotency_key": "key-1"}
+    html, _ = _preview_then_confirm(finance, url, data)
+    assert "To interest" in html and "To principal" in html
+    assert loan.repayments.count() == 1
+    again = finance.post(url, {**data, "step": "confirm", "fingerprint": _fingerprint(html)})
+    assert again.status_code == 302
+    recorded = loan.repayments.get()
+    assert recorded.amount == Decimal("300.00") and recorded.reference == "REC-1"
+    bad = finance.post(url, {**data, "amount": "-5", "step": "preview"})
+    assert bad.status_code == 400
+
+
+def test_approving_a_disbursement_is_previewed(pending, client_for):
+    client = _as(client_for, pending.finance)
+    desk = client.get("/finance/").content.decode()
+    assert f"/finance/disbursements/{pending.pk}/do/approve/" in desk
+    html, _ = _preview_then_confirm(client, f"/finance/disbursements/{pending.pk}/do/approve/", {})
+    assert "Approved by finance" in html
+    pending.refresh_from_db()
+    assert pending.status == DisbursementStatus.APPROVED
