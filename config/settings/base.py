@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.workflow.Status",
         "LanguageEnum": "organizations.choices.Language",
         "NotificationKindEnum": "notifications.kinds.Kind",
+        "LetterStatusEnum": "letters.models.LetterStatus",
     },
 }
 

@@ -133,3 +133,17 @@ def test_download_for_the_organisation_and_staff_only(tranche, client_for,
     assert client_for(OppUserFactory()).get(url).status_code == 404
     other = drive(fund_code="youth-revolving", to="conditions_accepted", terms=TERMS)
     assert own.get(f"/applications/{other.pk}/schedules/{document.pk}/").status_code == 404
+
+
+def test_api_lists_and_serves_the_definitive_schedule(tranche, api_as, django_capture_on_commit_callbacks):
+    _pay(tranche, django_capture_on_commit_callbacks)
+    document = ScheduleDocument.objects.get()
+    own = api_as(tranche.application.applicant)
+    listed = own.get(f"/api/v1/schedule-documents/?loan={document.loan_id}").json()
+    assert listed["count"] == 1 and listed["results"][0]["sha256"] == document.sha256
+    assert listed["results"][0]["reference"] == document.reference
+    pdf = own.get(f"/api/v1/schedule-documents/{document.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf["ETag"] == f'"{document.sha256}"'
+    stranger = api_as(OppUserFactory())
+    assert stranger.get(f"/api/v1/schedule-documents/{document.pk}/pdf/").status_code == 404
+    assert stranger.get("/api/v1/schedule-documents/").json()["count"] == 0
