@@ -33,21 +33,20 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from applications import services  # noqa: E402
 from applications.models import Application  # noqa: E402
 from disbursements.models import Loan  # noqa: E402
 from funds.models import Fund  # noqa: E402
 from organizations.models import User  # noqa: E402
+from organizations.services import api_token_create  # noqa: E402
 
 LIST_QUERIES = [("certification-subsidy", "closed"), ("youth-revolving", "committee_review")]
 
 
 def client_for(username: str) -> Client:
     user = User.objects.get(username=username)
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user).key}")
 
 
 def timed(client: Client, url: str) -> float:
@@ -112,8 +111,7 @@ def drafts(count: int) -> list[tuple[int, str]]:
     for person in people:
         application = services.application_create(fund=fund, organization=person.organization, by=person,
                                                   fields=valid_fields(fund.code))
-        token, _ = Token.objects.get_or_create(user=person)
-        made.append((application.pk, token.key))
+        made.append((application.pk, api_token_create(user=person).key))
     return made
 
 

@@ -67,8 +67,12 @@ class FundSerializer(serializers.ModelSerializer):
     def get_available(self, fund) -> str:
         return str(self._balances(fund).available)
 
-    @extend_schema_field(BalancesSerializer)
-    def get_balances(self, fund) -> dict:
+    @extend_schema_field(BalancesSerializer(allow_null=True, help_text="CLAC staff only; null for OPPs."))
+    def get_balances(self, fund) -> dict | None:
+        # An OPP sees what it may apply for (budget and available); the ledger's accounts are CLAC's.
+        request = self.context.get("request")
+        if request is None or not access_for(request.user).is_clac_staff:
+            return None
         return self._balances(fund).as_json()
 
     def get_required_documents(self, fund) -> list[str]:

@@ -3,17 +3,21 @@
 - ``verified_email(user)``: the address that may receive financial documents, or ``None``.
 - Invitation tokens are random, e-mailed once and stored only as a SHA-256 hash (``token_hash``).
 - E-mail verification links are signed (no storage) and name the address they verify.
-- ``LockoutModelBackend`` refuses a sign-in (web form and API token alike) after repeated failures.
+- ``LockoutModelBackend`` makes sign-ins (web form and API token alike) wait after repeated failures.
 """
 
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+
+from security.client import client_address
 
 EMAIL_VERIFICATION_SALT = "fondos.organizations.email-verification"
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
@@ -55,58 +59,81 @@ def read_email_verification_token(token: str) -> tuple[int, str] | None:
     return data["user"], data["email"]
 
 
-# Sign-in lockout ------------------------------------------------------------------------------------
+# Sign-in limits -------------------------------------------------------------------------------------
 #
-# A cache-based counter (Redis in production, shared by every web process): after
-# ``FONDOS_LOGIN_FAILURES_PER_USERNAME`` failures for one user name, or
-# ``FONDOS_LOGIN_FAILURES_PER_ADDRESS`` from one client address, within ``FONDOS_LOGIN_LOCKOUT_SECONDS``,
-# every attempt is refused (even with the right password) until the window passes. A successful
-# sign-in clears the user name's counter. Counting by user name stops password guessing from many
-# addresses; counting by address stops one client from trying many user names.
+# Failures are counted in the cache (Redis in production, shared by every web process) per account
+# (the user name, from any address: stops guessing one password from many addresses) and per client
+# address (stops one client trying many user names). The address is the one ``security.client`` reads
+# through the configured trusted proxies, so that the clients behind a proxy are counted apart and a
+# forged ``X-Forwarded-For`` counts as nothing.
+#
+# The first ``FONDOS_LOGIN_FAILURES_PER_USERNAME`` failures of an account (``..._PER_ADDRESS`` of an
+# address) cost nothing; each further one refuses every attempt for a delay that starts at
+# ``FONDOS_LOGIN_FIRST_DELAY_SECONDS`` and doubles, capped at ``FONDOS_LOGIN_LOCKOUT_SECONDS``. Someone
+# who locked another person's account thus keeps it closed only for minutes at a time, while guessing
+# stays slow. Counts are forgotten ``FONDOS_LOGIN_FAILURE_MEMORY_SECONDS`` after the first failure; signing
+# in clears the account's count. Attempts refused during a delay are not counted.
 
 
-def _limits() -> tuple[int, int, int]:
-    return (
-        getattr(settings, "FONDOS_LOGIN_FAILURES_PER_USERNAME", 5),
-        getattr(settings, "FONDOS_LOGIN_FAILURES_PER_ADDRESS", 100),
-        getattr(settings, "FONDOS_LOGIN_LOCKOUT_SECONDS", 15 * 60),
-    )
+@dataclass(frozen=True)
+class _Limit:
+    key: str
+    free_failures: int
 
 
-def _keys(request, username: str) -> tuple[str, str | None]:
-    namespace = getattr(settings, "FONDOS_LOGIN_LOCKOUT_NAMESPACE", "fondos:login-fail")
-    name_key = f"{namespace}:user:" + hash_token((username or "").strip().lower())
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
-    address_key = f"{namespace}:addr:{address}" if address else None
-    return name_key, address_key
+def _settings(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
+def _limits(request, username: str) -> tuple[_Limit, ...]:
+    namespace = _settings("FONDOS_LOGIN_LOCKOUT_NAMESPACE", "fondos:login-fail")
+    account = _Limit(f"{namespace}:user:" + hash_token((username or "").strip().lower()),
+                     _settings("FONDOS_LOGIN_FAILURES_PER_USERNAME", 5))
+    address = client_address(request) if request is not None else ""
+    if not address:
+        return (account,)
+    return account, _Limit(f"{namespace}:addr:{address}", _settings("FONDOS_LOGIN_FAILURES_PER_ADDRESS", 100))
+
+
+def _delay(failures: int, free_failures: int) -> float:
+    if failures < free_failures:
+        return 0
+    first = _settings("FONDOS_LOGIN_FIRST_DELAY_SECONDS", 30)
+    longest = _settings("FONDOS_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+    return min(first * 2 ** min(failures - free_failures, 32), longest)
 
 
 def login_locked(request, username: str) -> bool:
-    per_name, per_address, _seconds = _limits()
-    name_key, address_key = _keys(request, username)
-    if (cache.get(name_key) or 0) >= per_name:
-        return True
-    return address_key is not None and (cache.get(address_key) or 0) >= per_address
+    """Whether a sign-in as ``username`` from this client must wait (even with the right password)."""
+    now = time.time()
+    return any((cache.get(f"{limit.key}:until") or 0) > now for limit in _limits(request, username))
 
 
 def login_failed(request, username: str) -> None:
-    _per_name, _per_address, seconds = _limits()
-    for key in _keys(request, username):
-        if key is None:
-            continue
-        if not cache.add(key, 1, timeout=seconds):
+    memory = _settings("FONDOS_LOGIN_FAILURE_MEMORY_SECONDS", 24 * 3600)
+    for limit in _limits(request, username):
+        if cache.add(limit.key, 1, timeout=memory):
+            failures = 1
+        else:
             try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=seconds)
+                failures = cache.incr(limit.key)
+            except ValueError:  # forgotten between add and incr
+                cache.add(limit.key, 1, timeout=memory)
+                failures = 1
+        delay = _delay(failures, limit.free_failures)
+        if delay:
+            # The end of the delay is compared with the clock here rather than left to the cache's
+            # expiry, so that every cache backend (and a test's clock) agrees on it.
+            cache.set(f"{limit.key}:until", time.time() + delay, timeout=int(delay) + 1)
 
 
 def login_succeeded(request, username: str) -> None:
-    cache.delete(_keys(request, username)[0])
+    account = _limits(request, username)[0]
+    cache.delete_many([account.key, f"{account.key}:until"])
 
 
 class LockoutModelBackend(ModelBackend):
-    """Django's password check, refused while the user name or the client address is locked out."""
+    """Django's password check, refused while the account or the client address must wait."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:

@@ -2,19 +2,19 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from security.two_factor import confirmed_device
+from security.throttling import ScopedRateThrottle
+from security.two_factor import confirmed_device, second_factor_required
 
 from .accounts import login_locked
 from .authentication import TokenAuthentication
-from .models import Organization
+from .models import ApiToken, Organization
 from .selectors import organizations_visible_to
+from .services import api_token_create, api_token_revoke
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -31,7 +31,9 @@ TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharFie
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token; DELETE revokes the token sent."""
+    """Exchange a username and password for a new API token, shown once; DELETE revokes the token sent.
+
+    Tokens expire after ``FONDOS_API_TOKEN_DAYS`` days and stop working when the password changes."""
 
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
@@ -64,16 +66,20 @@ class TokenView(APIView):
             raise AuthenticationFailed(_("Unable to sign in with those credentials."))
         # A token is as good as a signed-in session, so it asks for the same second factor.
         device = confirmed_device(user)
+        if device is None and second_factor_required(user):
+            raise PermissionDenied(_("Your role requires two-factor sign-in: turn it on in your account "
+                                     "on the web, then ask for a token with the code in “otp”."))
         if device is not None and not device.verify_token(serializer.validated_data.get("otp", "")):
             raise AuthenticationFailed(_("Give the current code from your authenticator app in “otp”."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = api_token_create(user=user)
+        # The key is shown this once; no cache on the way may keep it.
+        return Response({"token": token.key}, headers={"Cache-Control": "no-store"})
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
-        if not isinstance(request.auth, Token):
+        if not isinstance(request.auth, ApiToken):
             raise AuthenticationFailed(_("Send the token to revoke in the Authorization header."))
-        request.auth.delete()
+        api_token_revoke(user=request.user, token_id=request.auth.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

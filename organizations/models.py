@@ -209,6 +209,36 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class ApiToken(models.Model):
+    """A key that lets a person's own systems call the API as them.
+
+    Only a SHA-256 hash of the key is stored (the key is shown once, when it is created), with the
+    fingerprint of the password it was issued under: changing or resetting the password, by any path,
+    makes it stop working. It expires at ``expires_at``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), related_name="api_tokens",
+        on_delete=models.CASCADE,
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    password_fingerprint = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
 class JoinRequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the secretariat")
     APPROVED = "approved", _("Approved")

@@ -15,15 +15,15 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import Token
 
 from applications.errors import Invalid, NotPermitted, WrongState
+from security.two_factor import confirmed_device, required_roles
 
 from . import emails
 from .access import access_for
 from .accounts import email_verification_token, hash_token, new_token, read_email_verification_token
 from .choices import FUND_SCOPED_ROLES, Language, Role
-from .models import Invitation, JoinRequest, JoinRequestStatus, Organization, StaffRole, User
+from .models import ApiToken, Invitation, JoinRequest, JoinRequestStatus, Organization, StaffRole, User
 
 INVITATION_DAYS = 7
 
@@ -258,7 +258,7 @@ def member_remove(*, user_id: int, by: User) -> User:
             member.is_representative = False
             member.set_unusable_password()
             member.save(update_fields=["is_active", "is_representative", "password"])
-        Token.objects.filter(user=member).delete()
+        ApiToken.objects.filter(user=member).delete()
         _end_sessions(member)
         return member
 
@@ -307,16 +307,52 @@ def email_verify(*, token: str) -> User | None:
         return user
 
 
-def api_token_regenerate(*, user: User) -> Token:
-    """A new API token for ``user``; the previous one stops working."""
+API_TOKEN_DAYS = 90
+API_TOKENS_PER_PERSON = 20
+
+
+def api_token_days() -> int:
+    return getattr(settings, "FONDOS_API_TOKEN_DAYS", API_TOKEN_DAYS)
+
+
+def _issue_api_token(user: User) -> ApiToken:
+    now = timezone.now()
+    raw, key_hash = new_token()
+    token = ApiToken.objects.create(
+        user=user, key_hash=key_hash, password_fingerprint=user.get_session_auth_hash(),
+        expires_at=now + datetime.timedelta(days=api_token_days()),
+    )
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+    keep = ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")[:API_TOKENS_PER_PERSON]
+    ApiToken.objects.filter(user=user).exclude(pk__in=list(keep.values_list("pk", flat=True))).delete()
+    # The key itself exists only here, in memory, for the caller to show once; the row holds its hash.
+    token.key = raw
+    return token
+
+
+def api_token_create(*, user: User) -> ApiToken:
+    """Another API token for ``user`` (``token.key`` is the key, shown once); earlier ones keep working
+    until they expire, up to the newest ``API_TOKENS_PER_PERSON``."""
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=user.pk)
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        return _issue_api_token(locked)
 
 
-def api_token_revoke(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
+def api_token_regenerate(*, user: User) -> ApiToken:
+    """A new API token for ``user`` (``token.key`` is the key, shown once); every previous one stops
+    working."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        ApiToken.objects.filter(user=locked).delete()
+        return _issue_api_token(locked)
+
+
+def api_token_revoke(*, user: User, token_id: int | None = None) -> None:
+    """Revoke one of ``user``'s tokens, or all of them when no ``token_id`` is given."""
+    tokens = ApiToken.objects.filter(user=user)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    tokens.delete()
 
 
 # Staff roles ---------------------------------------------------------------------------------------
@@ -352,6 +388,9 @@ def staff_role_grant(*, user: User, role: str, fund=None, by: User) -> StaffRole
                 role=Role.COMMITTEE_CHAIR, fund=fund).exists():
             raise Invalid({"role": [_("This fund's committee already has a chair; remove that role first.")]})
         granted = StaffRole.objects.create(user=user, role=role, fund=fund, granted_by=by)
+        if role in required_roles() and confirmed_device(user) is None:
+            # Tokens issued on the password alone would get round the second factor the role requires.
+            ApiToken.objects.filter(user=user).delete()
     _forget_access(user)
     return granted
 

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from applications.errors import Invalid, Refused
 
@@ -28,6 +27,7 @@ from .forms import (
     StaffRoleGrantForm,
 )
 from .models import Invitation, JoinRequest, JoinRequestStatus, StaffRole, User
+from .selectors import api_tokens_of
 
 
 def _apply_refusal(form, refusal: Refused) -> None:
@@ -285,11 +285,12 @@ def api_token(request):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.api_token_revoke(user=request.user)
-            messages.success(request, _("Your API token is revoked."))
+            messages.success(request, _("Your API tokens are revoked."))
             return redirect("accounts:api-token")
         created = services.api_token_regenerate(user=request.user)
-    token = created or Token.objects.filter(user=request.user).first()
-    return render(request, "organizations/api_token.html", {"token": token, "just_created": bool(created)})
+    return render(request, "organizations/api_token.html", {
+        "created": created, "tokens": api_tokens_of(request.user), "days": services.api_token_days(),
+    })
 
 
 # Administrators: staff roles -----------------------------------------------------------------------

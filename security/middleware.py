@@ -4,11 +4,12 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .outage import database_unavailable_response
-from .two_factor import second_factor_pending
+from .two_factor import enrolment_pending, second_factor_pending
 
 # Pages use only Fondos' own static files; Swagger UI (the API docs) sets inline styles on its widgets.
 CONTENT_SECURITY_POLICY = (
@@ -34,6 +35,24 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class NoStoreWhenAuthenticatedMiddleware:
+    """Answers to a signed-in person (session or API token) are never kept by browsers or proxies.
+
+    DRF authenticates tokens inside the view and puts the person on the request then, so the check is
+    made on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
 class DatabaseUnavailableMiddleware:
     """A translated 503 page (or ``{"detail": ...}`` for the API) when the database cannot be reached.
 
@@ -54,26 +73,31 @@ class DatabaseUnavailableMiddleware:
 
 
 class TwoFactorMiddleware:
-    """Until a person with a TOTP device has given the current code, only the code page opens."""
+    """Until a person with a TOTP device has given the current code, only the code page opens; until a
+    person whose role requires two-factor sign-in has enrolled a device, only the enrolment page opens."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if second_factor_pending(request) and not self._exempt(request.path):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": str(_("Enter the code from your authenticator app to continue."))},
-                    status=403,
-                )
-            verify = reverse("security:two-factor-verify")
-            return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
+        if second_factor_pending(request) and not self._exempt(request.path, "security:two-factor-verify"):
+            return self._stop(request, "security:two-factor-verify",
+                              _("Enter the code from your authenticator app to continue."))
+        if enrolment_pending(request) and not self._exempt(request.path, "security:two-factor"):
+            return self._stop(request, "security:two-factor",
+                              _("Your role requires two-factor sign-in: turn it on before you continue."))
         return self.get_response(request)
 
     @staticmethod
-    def _exempt(path: str) -> bool:
+    def _stop(request, page: str, message):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": str(message)}, status=403)
+        return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+
+    @staticmethod
+    def _exempt(path: str, page: str) -> bool:
         from django.conf import settings
 
-        allowed = (reverse("security:two-factor-verify"), reverse("logout"), reverse("set_language"),
+        allowed = (reverse(page), reverse("logout"), reverse("set_language"),
                    "/" + settings.STATIC_URL.lstrip("/"))
-        return path.startswith(allowed)
+        return path == allowed[0] or path.startswith(allowed[1:])

@@ -3,8 +3,9 @@ import warnings
 import pytest
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 
+from organizations.accounts import hash_token
+from organizations.models import ApiToken
 from tests.factories import OppUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,12 +17,12 @@ def test_token_obtain_use_and_revoke(api):
                                                 "password": "pass-word-123"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=user).key == token
+    assert ApiToken.objects.get(user=user).key_hash == hash_token(token)
 
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/funds/").status_code == 200
     assert api.delete("/api/v1/auth/token/").status_code == 204
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert api.get("/api/v1/funds/").status_code == 401
 
 

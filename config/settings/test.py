@@ -17,3 +17,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Sign-in failure counters live in the cache (Redis on the PostgreSQL pass): keep each run's apart.
 FONDOS_LOGIN_LOCKOUT_NAMESPACE = f"fondos-test-{uuid.uuid4().hex}:login-fail"
+# Two-factor sign-in is required of no role here; tests/security/test_two_factor_roles.py turns it on.
+FONDOS_TWO_FACTOR_REQUIRED_ROLES = []

@@ -1,10 +1,9 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from applications.errors import Invalid, NotPermitted, WrongState
 from organizations import services
-from organizations.models import Invitation, JoinRequest, Organization, User
+from organizations.models import ApiToken, Invitation, JoinRequest, Organization, User
 from tests.factories import OppUserFactory, OrganizationFactory
 
 from .conftest import link_in
@@ -130,7 +129,7 @@ def test_a_removed_member_loses_session_and_token_at_once(representative, collea
     colleague.refresh_from_db()
     assert not colleague.is_active and not colleague.has_usable_password()
     assert colleague.organization == representative.organization  # history stays attributed
-    assert not Token.objects.filter(user=colleague).exists()
+    assert not ApiToken.objects.filter(user=colleague).exists()
     assert api.get(f"/api/v1/organizations/{colleague.organization_id}/").status_code == 401
     page = colleague_browser.get("/accounts/profile/")
     assert page.status_code == 302 and "/accounts/login/" in page["Location"]

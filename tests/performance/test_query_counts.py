@@ -33,12 +33,13 @@ FUNDS_QUERIES = 4  # the caller, the funds, their current parameters, their bala
 @pytest.fixture
 def fresh():
     """A client that authenticates as ``user`` with a token on every request, as real clients do."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from organizations.services import api_token_create
 
     def client_for(user):
         client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user).key}")
         return client
 
     return client_for

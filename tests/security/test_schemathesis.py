@@ -7,11 +7,11 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from config.wsgi import application
 from organizations.choices import Role
+from organizations.services import api_token_create
 from tests.factories import OppUserFactory, staff_user
 from tests.workflow import drive
 
@@ -50,7 +50,7 @@ def tokens(db):
     owner = OppUserFactory()
     drive(fund_code="youth-revolving", to="committee_review", applicant=owner)
     people = {"opp": owner, "finance": staff_user(Role.FINANCE), "auditor": staff_user(Role.AUDITOR)}
-    return {role: Token.objects.create(user=user).key for role, user in people.items()}
+    return {role: api_token_create(user=user).key for role, user in people.items()}
 
 
 @pytest.mark.django_db
