@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from applications.errors import Invalid, NotPermitted, WrongState
 from applications.selectors import applications_visible_to
@@ -203,6 +203,7 @@ def _loan_actions(loan, access) -> list[tuple[str, str]]:
 
 
 @login_required
+@require_GET
 def loan_export(request, file_format):
     """The loans of the list (with its filter) as CSV or XLSX."""
     _finance_reader(request)
@@ -213,6 +214,7 @@ def loan_export(request, file_format):
 
 
 @login_required
+@require_GET
 def portfolio_export(request, file_format):
     """The youth fund's portfolio report (as the API's) on a date (``?on=``, default today), with the
     month's collections so far."""
@@ -233,6 +235,7 @@ def portfolio_export(request, file_format):
 
 
 @login_required
+@require_GET
 def ledger_export(request, code, file_format):
     """Every entry of the fund's ledger, oldest first."""
     _finance_reader(request)
@@ -305,6 +308,7 @@ def _par_series(fund, today):
 
 
 @login_required
+@require_GET
 def schedule_document_file(request, pk, document_id):
     """A loan's definitive schedule (PDF), for the organisation's people and staff who see the file;
     another organisation's is not found."""

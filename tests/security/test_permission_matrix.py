@@ -183,6 +183,23 @@ EXPECTED = {
     "page:finance-loan POST": "302 403 404 403 403 403 403 400 403 403",
     "page:finance-charts GET": "302 403 403 403 403 403 403 200 200 200",
     "page:finance-charts POST": "302 403 403 403 403 403 403 200 200 200",
+    "api:schedule-document-list GET": "401 200 200 200 200 200 200 200 200 200",
+    "api:schedule-document-detail GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:schedule-document-pdf GET": "401 409 404 409 409 409 409 409 409 409",
+    "page:loan-schedule-pdf GET": "302 404 404 404 404 404 404 404 404 404",
+    "page:loan-schedule-pdf POST": "302 405 405 405 405 405 405 405 405 405",
+    "page:finance-disbursement-action GET": "302 403 404 403 404 404 404 200 403 403",
+    "page:finance-disbursement-action POST": "302 403 404 403 404 404 404 200 403 403",
+    "page:finance-loan-action GET": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-loan-action POST": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-repayment-reverse GET": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-repayment-reverse POST": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-loans-export GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-loans-export POST": "302 405 405 405 405 405 405 405 405 405",
+    "page:finance-portfolio-export GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-portfolio-export POST": "302 405 405 405 405 405 405 405 405 405",
+    "page:fund-ledger-export GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:fund-ledger-export POST": "302 405 405 405 405 405 405 405 405 405",
 }
 
 
@@ -232,6 +249,7 @@ def endpoints():
 def url_kwargs(key, pattern, world):
     """Real objects for the URL's parameters."""
     review, loan_app = world.review_application, world.loan_application
+    schedule_document = world.loan.schedule_documents.first()
     by_endpoint = {
         "api:fund-ledger": {"code": "youth-revolving"},
         "api:fund-detail": {"code": "youth-revolving"},
@@ -259,6 +277,15 @@ def url_kwargs(key, pattern, world):
         "page:application-action": {"pk": review.pk, "name": "withdraw"},
         "page:finance-disbursement": {"pk": world.disbursement.pk, "action": "approve"},
         "page:finance-loan": {"pk": world.loan.pk},
+        "page:finance-disbursement-action": {"pk": world.pending_disbursement.pk, "action": "approve"},
+        "page:finance-loan-action": {"pk": world.loan.pk, "action": "reschedule"},
+        "page:finance-repayment-reverse": {"pk": world.loan.pk, "repayment_id": world.repayment.pk},
+        "page:finance-loans-export": {"file_format": "csv"},
+        "page:finance-portfolio-export": {"file_format": "xlsx"},
+        "page:fund-ledger-export": {"code": "youth-revolving", "file_format": "csv"},
+        "page:loan-schedule-pdf": {"pk": loan_app.pk, "document_id": schedule_document.pk},
+        "api:schedule-document-detail": {"pk": schedule_document.pk},
+        "api:schedule-document-pdf": {"pk": schedule_document.pk},
     }
     if key in by_endpoint:
         return by_endpoint[key]
