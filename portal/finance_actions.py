@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -98,9 +99,6 @@ def rehearse(act: Callable, capture: Callable):
 def _loan_facts(loan_id: int) -> dict:
     today = timezone.localdate()
     loan = with_loan_figures(Loan.objects.select_related("application", "fund"), on=today).get(pk=loan_id)
-    totals = Loan.objects.filter(pk=loan_id).aggregate(
-        recovered=Sum("recoveries__amount"),
-    )
     currency = loan.currency
     rows = [
         (_("State"), loan.get_status_display()),
@@ -111,12 +109,12 @@ def _loan_facts(loan_id: int) -> dict:
     ]
     if loan.written_off_on:
         rows.append((_("Written off"), money(loan.written_off_amount, currency)))
-        rows.append((_("Recovered"), money(totals["recovered"] or 0, currency)))
+        recovered = loan.recoveries.aggregate(total=Sum("amount"))["total"] or 0
+        rows.append((_("Recovered"), money(recovered, currency)))
     return {
         "loan": loan,
         "rows": rows,
         "schedule": list(loan.instalments.filter(is_current=True).order_by("n")),
-        "repayments": list(loan.repayments.order_by("paid_on", "id")),
     }
 
 
@@ -169,8 +167,8 @@ def _loan_fingerprint(loan_id: int) -> str:
 
 def _disbursement_fingerprint(disbursement_id: int) -> str:
     disbursement = Disbursement.objects.get(pk=disbursement_id)
-    tranches = Disbursement.objects.filter(application_id=disbursement.application_id).count()
-    state = (disbursement.status, str(disbursement.amount), tranches)
+    siblings = Disbursement.objects.filter(application_id=disbursement.application_id).count()
+    state = (disbursement.status, str(disbursement.amount), siblings)
     return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
 
@@ -503,7 +501,7 @@ def _loan_target(request, pk) -> _Target:
 def loan_action(request, pk, action):
     spec = LOAN_ACTIONS.get(action)
     if spec is None:
-        raise PermissionDenied
+        raise Http404
     return _page(request, spec, _loan_target(request, pk))
 
 
@@ -523,7 +521,7 @@ def repayment_reverse(request, pk, repayment_id):
 def disbursement_page(request, pk, action):
     spec = DISBURSEMENT_ACTIONS.get(action)
     if spec is None:
-        raise PermissionDenied
+        raise Http404
     disbursement = get_object_or_404(
         disbursements_visible_to(request.user).select_related("application"), pk=pk
     )

@@ -211,7 +211,7 @@ def test_who_may_act(loan, pending, client_for):
     assert auditor.post(f"/finance/disbursements/{pending.pk}/do/cancel/",
                         {"reason": "x", "step": "confirm"}).status_code == 403
     finance = client_for(loan.finance)
-    assert finance.get(f"/finance/loans/{loan.pk}/do/nothing/").status_code == 403
+    assert finance.get(f"/finance/loans/{loan.pk}/do/nothing/").status_code == 404
     pending.refresh_from_db()
     assert pending.status == DisbursementStatus.PENDING
 
