@@ -180,6 +180,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def close(self):
         pass
 
+    @_fsm("reopen")
+    def reopen(self):
+        pass
+
 
 class TransitionLog(models.Model):
     """Who moved an application from which state to which, when, and why. Never edited."""

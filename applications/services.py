@@ -335,6 +335,7 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
                 parameters=application.fund.parameters_on(
                     (application.submitted_at or application.created_at).date()
                 ),
+                on=timezone.localdate(),
             )
         except FieldsInvalid as exc:
             errors.update({name: [str(message) for message in messages]
@@ -399,6 +400,16 @@ def application_start_reporting(*, application_id: int, by=None) -> Application:
         application = _locked(application_id)
         _check(application, "start_reporting", by)
         _move(application, "start_reporting", by)
+    return application
+
+
+def application_reopen(*, application_id: int, by=None, reason: str) -> Application:
+    """Fondos reopens a closed file whose money is owed again (the repayment that closed a loan was
+    reversed): back in execution, the reason in the file's history."""
+    with transaction.atomic():
+        application = _locked(application_id)
+        _check(application, "reopen", by)
+        _move(application, "reopen", by, reason)
     return application
 
 

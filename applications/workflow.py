@@ -141,5 +141,10 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             [A.SECRETARIAT, A.FINANCE, A.ADMINISTRATOR, A.SYSTEM], _("Close the file"),
             _("File closed"), needs_reason=False,
         ),
+        # A loan's file closed by its last repayment opens again when that repayment is reversed.
+        _spec(
+            "reopen", [S.CLOSED], S.IN_EXECUTION, [A.SYSTEM], _("Reopen the file"), _("File reopened"),
+            needs_reason=True,
+        ),
     )
 }

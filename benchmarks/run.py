@@ -84,10 +84,11 @@ def bench_database(name: str, url: str, redis: str | None, scale: dict, reuse: b
     figures: dict = {"database": name}
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
     if not (reuse and applications_in(env) >= scale["applications"]):
+        # The load generator is installed by the benchmarks' settings only (never in production).
         output = run([PYTHON, "manage.py", "generate_load_data", "--reset", "--seed", "1", "--check",
                       "--organizations", str(scale["organizations"]),
-                      "--applications", str(scale["applications"]), "--loans", str(scale["loans"])], env,
-                     timeout=7200)
+                      "--applications", str(scale["applications"]), "--loans", str(scale["loans"])],
+                     {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}, timeout=7200)
         found = re.search(r"total rows ([\d,]+) in ([\d.]+) s", output)
         figures["generated"] = {"rows": found.group(1), "seconds": float(found.group(2))} if found else None
     with tempfile.NamedTemporaryFile(suffix=".json") as out:

@@ -1,6 +1,9 @@
 """Settings for the benchmarks: production-like (no debug), plus a floor endpoint in their own URLconf."""
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "loadtest"]  # manage.py generate_load_data
 
 DEBUG = False
 ROOT_URLCONF = "benchmarks.urls"

@@ -7,7 +7,8 @@ the date the new terms start as `disbursed_on`.
 Conventions (Apache Fineract's defaults, checked against the schedules in shared/oracles/):
 
 - Money is `Decimal`, never a float. Interest is rounded half-even to the currency's minor unit
-  each period; every amount returned is quantised to the minor unit.
+  each period (flat interest: once for the whole loan, see below); every amount returned is
+  quantised to the minor unit.
 - Day count 30/360: a monthly period is 30 days, a quarter 90, a half-year 180, so a period's
   interest is balance x annual rate x days / 360, i.e. the annual rate divided by the periods
   in a year. Harvest periods (irregular due dates the group names) are counted in 30E/360 days
@@ -23,8 +24,14 @@ Conventions (Apache Fineract's defaults, checked against the schedules in shared
   * `declining_balance`: equal instalments (the annuity for the period rates), rounded
     half-even to `round_instalment_to` (by default the minor unit); principal = instalment -
     interest on the balance.
-  * `flat`: interest on the original principal every period; each instalment is an equal
-    share of the principal plus that interest, rounded to `round_instalment_to`.
+  * `flat` (Fineract's flat interest): the total interest is the original principal x the
+    period rate x the number of periods, rounded once (half-even); it is spread over the
+    instalments (evenly for regular periods, by days for harvest periods), each share rounded
+    half-even with the residue in the last. The principal is an equal share of the amount lent
+    over the instalments after grace, rounded on its own (half-even), with the residue in the
+    last; with `round_instalment_to` coarser than the minor unit, the instalment (principal +
+    interest) is rounded to it and the principal adjusted. A share is never more than what is
+    left to spread, so that no instalment carries negative interest in degenerate loans.
   * `equal_principal`: an equal share of the principal, rounded to `round_instalment_to`,
     plus interest on the balance.
 - The last instalment takes the remaining balance, so the rounding residue lands there.
@@ -35,13 +42,12 @@ Conventions (Apache Fineract's defaults, checked against the schedules in shared
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from funds.lending import HARVEST, MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod
+from funds.lending import HARVEST, MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod, add_months
 
 METHODS = tuple(ScheduleMethod.values)
 FREQUENCIES = tuple(RepaymentFrequency.values)
@@ -49,13 +55,6 @@ FREQUENCIES = tuple(RepaymentFrequency.values)
 # ISO 4217 exponents of the currencies of CLAC's countries, plus EUR. Unknown codes get 2.
 # The annuity factor is irrational in general; 50 digits keep its error far below a minor unit.
 WORKING_PRECISION = 50
-
-
-def add_months(start: date, months: int) -> date:
-    years, month_index = divmod(start.month - 1 + months, 12)
-    year, month = start.year + years, month_index + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return start.replace(year=year, month=month, day=min(start.day, last_day))
 
 
 def days_30e_360(start: date, end: date) -> int:
@@ -197,9 +196,11 @@ def build_schedule(terms: ScheduleTerms) -> Schedule:
             return instalment - interest
 
     elif terms.method == "flat":
+        flat_interest = _flat_interest(loan, terms.annual_rate_percent, period_days, minor)
+        rounded_share = share.quantize(minor, ROUND_HALF_EVEN)
 
         def principal_due(interest: Decimal) -> Decimal:
-            return _round_to_multiple(share + interest, unit) - interest
+            return _round_to_multiple(rounded_share + interest, unit) - interest
 
     else:
         rounded_share = _round_to_multiple(share, unit)
@@ -210,7 +211,7 @@ def build_schedule(terms: ScheduleTerms) -> Schedule:
     rows = []
     balance = loan
     for n, (due, days) in enumerate(zip(due_dates, period_days, strict=True), start=1):
-        interest = interest_on(loan if terms.method == "flat" else balance, days)
+        interest = flat_interest[n - 1] if terms.method == "flat" else interest_on(balance, days)
         if n <= terms.grace_on_principal:
             principal = Decimal(0)
         elif n == terms.instalments:
@@ -222,6 +223,22 @@ def build_schedule(terms: ScheduleTerms) -> Schedule:
             Instalment(n, due, principal.quantize(minor), interest, balance.quantize(minor))
         )
     return Schedule(terms, tuple(rows))
+
+
+def _flat_interest(
+    principal: Decimal, annual_rate_percent: Decimal, period_days: list[int], minor: Decimal
+) -> list[Decimal]:
+    """Each instalment's flat interest: the total, rounded once, spread by days with the residue last."""
+    total_days = sum(period_days)
+    with localcontext(prec=WORKING_PRECISION):
+        total = (principal * annual_rate_percent * total_days / 36000).quantize(minor, ROUND_HALF_EVEN)
+        shares, spread = [], Decimal(0)
+        for days in period_days[:-1]:
+            part = (total * days / total_days).quantize(minor, ROUND_HALF_EVEN)
+            part = min(part, total - spread)
+            shares.append(part)
+            spread += part
+    return [*shares, total - spread]
 
 
 def _due_dates(terms: ScheduleTerms) -> list[date]:

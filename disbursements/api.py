@@ -38,7 +38,9 @@ from .serializers import (
     RefundSerializer,
     RepaymentInputSerializer,
     RepaymentSerializer,
+    ReschedulePreviewSerializer,
     RescheduleSerializer,
+    SchedulePlanSerializer,
     SplitSerializer,
 )
 from .services import disbursements as tranches
@@ -220,6 +222,16 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         loan = self.get_object()
         data = _valid(RescheduleSerializer, request.data)
         return self._loan(loan_services.loan_reschedule(loan_id=loan.pk, by=request.user, **data))
+
+    @extend_schema(request=ReschedulePreviewSerializer, responses=SchedulePlanSerializer)
+    @action(detail=True, methods=["post"], url_path="reschedule/preview", filterset_class=None)
+    def reschedule_preview(self, request, pk=None):
+        """The schedule a reschedule with these terms would give; nothing is changed."""
+        loan = self.get_object()
+        data = dict(_valid(ReschedulePreviewSerializer, request.data))
+        data.pop("reason", None)
+        plan = loan_services.loan_reschedule_preview(loan_id=loan.pk, **data)
+        return Response(SchedulePlanSerializer(plan).data)
 
     @extend_schema(request=FinanceReasonSerializer, responses=LoanSerializer)
     @action(detail=True, methods=["post"], url_path="write-off", filterset_class=None)

@@ -29,6 +29,11 @@ class Payee(models.TextChoices):
     CERTIFIER = "certifier", _("The certification body")
 
 
+class Remainder(models.TextChoices):
+    RELEASED = "released", _("Released to the fund")
+    NEW_TRANCHE = "new_tranche", _("Kept for a new tranche")
+
+
 class Disbursement(ConcurrentTransitionMixin, models.Model):
     """One tranche of an award, paid out of the fund to the organisation or to its certifier."""
 
@@ -86,9 +91,16 @@ class Disbursement(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason (failure or cancellation)"), blank=True)
+    remainder = models.CharField(
+        _("remainder of a short payment"), max_length=20, choices=Remainder.choices, blank=True, default="",
+        db_default="",
+        help_text=_("What became of the part of the tranche that was not paid."),
+    )
     ledger_transaction = models.ForeignKey(
         "funds.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who approved, paid, failed or cancelled the tranche, and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("disbursement")
@@ -235,6 +247,11 @@ class Instalment(models.Model):
     due_date = models.DateField(_("due date"))
     principal = models.DecimalField(_("principal"), **AMOUNT)
     interest = models.DecimalField(_("interest"), **AMOUNT)
+    carried_interest = models.DecimalField(
+        _("interest carried over"), default=0, db_default=0, **AMOUNT,
+        help_text=_("Part of the interest carried from the schedule this one replaced (negative: "
+                    "interest the group had prepaid)."),
+    )
     fees = models.DecimalField(_("fees"), default=0, **AMOUNT)
     principal_paid = models.DecimalField(_("principal paid"), default=0, **AMOUNT)
     interest_paid = models.DecimalField(_("interest paid"), default=0, **AMOUNT)

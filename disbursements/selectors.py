@@ -19,7 +19,7 @@ ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
 def disbursements_visible_to(user) -> QuerySet[Disbursement]:
     access = access_for(user)
-    queryset = Disbursement.objects.select_related("fund", "application__fund")
+    queryset = Disbursement.objects.select_related("fund", "application__fund", "approved_by", "paid_by")
     if access.is_finance or access.is_administrator or access.is_auditor:
         return queryset
     return queryset.filter(application__in=applications_visible_to(user))

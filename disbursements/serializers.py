@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from funds.rules.fields import PlausibleDate
 
-from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Refund, Repayment
+from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Refund, Remainder, Repayment
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -13,6 +13,9 @@ class DisbursementSerializer(serializers.ModelSerializer):
     fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # Separation of duties: who approved the tranche and who paid it.
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    paid_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Disbursement
@@ -36,6 +39,9 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "payment_amount",
             "exchange_rate",
             "reason",
+            "remainder",
+            "approved_by",
+            "paid_by",
             "created_at",
         ]
         read_only_fields = fields
@@ -47,6 +53,8 @@ class PaySerializer(serializers.Serializer):
     amount = serializers.DecimalField(required=False, **MONEY)
     currency = serializers.CharField(required=False, min_length=3, max_length=3)
     exchange_rate = serializers.DecimalField(required=False, max_digits=18, decimal_places=8)
+    remainder = serializers.ChoiceField(choices=Remainder.choices, required=False, default="")
+    restructure_overdue = serializers.BooleanField(required=False, default=False)
 
 
 class FinanceReasonSerializer(serializers.Serializer):
@@ -167,9 +175,37 @@ class RepaymentInputSerializer(serializers.Serializer):
 
 class RescheduleSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
-    term_months = serializers.IntegerField(min_value=1, max_value=120)
+    # Not for harvest loans: their term is the months their harvest dates span.
+    term_months = serializers.IntegerField(min_value=1, max_value=120, required=False)
     grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0)
+    harvest_dates = serializers.ListField(child=serializers.DateField(), required=False, max_length=60)
     reason = serializers.CharField()
+
+
+class ReschedulePreviewSerializer(RescheduleSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class PlannedInstalmentSerializer(serializers.Serializer):
+    n = serializers.IntegerField()
+    due_date = serializers.DateField()
+    principal = serializers.DecimalField(**MONEY)
+    interest = serializers.DecimalField(**MONEY)
+    carried_interest = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+
+
+class SchedulePlanSerializer(serializers.Serializer):
+    """A reschedule's preview: the new schedule and the interest carried over, nothing committed."""
+
+    starts_on = serializers.DateField()
+    principal = serializers.DecimalField(**MONEY)
+    interest_due = serializers.DecimalField(**MONEY)
+    interest_accrued = serializers.DecimalField(**MONEY)
+    interest_prepaid = serializers.DecimalField(**MONEY)
+    carried_interest = serializers.DecimalField(**MONEY)
+    total_interest = serializers.DecimalField(**MONEY)
+    rows = PlannedInstalmentSerializer(many=True)
 
 
 class RecoveryInputSerializer(serializers.Serializer):

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
 
 from applications.errors import Invalid, NotPermitted, WrongState
-from disbursements.models import Disbursement, Loan, Repayment
+from disbursements.models import Disbursement, Loan, Remainder, Repayment
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.serializers import (
     FinanceReasonSerializer,
@@ -53,9 +53,16 @@ from .templatetags.portal import money
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, amount, date, number, reason (a text area), amounts (one per line), currency
+    # text, amount, date, number, currency, reason (a text area), amounts or dates (one per line),
+    # choice (from ``choices``), check (a box)
+    kind: str = "text"
     help: str = ""
     required: bool = True
+    choices: tuple = ()
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind in ("amounts", "dates")
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ class Action:
     defaults: Callable = field(default=lambda target, today: {})
     # Values the page carries as they are, beside the validated fields (an idempotency key).
     carried: tuple[str, ...] = ()
+    # What the preview shows besides the rehearsal, from the service's own preview function.
+    plan: Callable | None = None
 
 
 class _Rehearsed(Exception):  # noqa: N818 (not an error: it carries the preview out of the transaction)
@@ -147,6 +156,24 @@ def _disbursement_facts(disbursement_id: int) -> dict:
     return snapshot
 
 
+def _reschedule_plan(loan, data: dict) -> dict:
+    """The reschedule's own preview (``loan_reschedule_preview``): the new rows and how the interest of
+    the schedule it replaces is carried over."""
+    plan = loans.loan_reschedule_preview(loan_id=loan.pk, **{
+        name: value for name, value in data.items() if name != "reason"})
+    currency = loan.currency
+    return {
+        "schedule": list(plan.rows),
+        "plan_rows": [
+            (_("Principal rescheduled"), money(plan.principal, currency)),
+            (_("Interest due and unpaid, carried over"), money(plan.interest_due, currency)),
+            (_("Interest accrued up to the new start, carried over"), money(plan.interest_accrued, currency)),
+            (_("Interest already prepaid, deducted"), money(plan.interest_prepaid, currency)),
+            (_("Interest of the new schedule"), money(plan.total_interest, currency)),
+        ],
+    }
+
+
 def _comparison(before: dict, after: dict) -> list[tuple[str, str, str]]:
     after_rows = dict(after["rows"])
     return [(label, value, after_rows.get(label, "")) for label, value in before["rows"]] + [
@@ -189,11 +216,15 @@ LOAN_ACTIONS = {
                            "rescheduled (at risk) in PAR30 from then on."),
         fields=(
             Field("starts_on", gettext_lazy("New schedule starts on"), "date"),
-            Field("term_months", gettext_lazy("Term (months)"), "number"),
+            Field("term_months", gettext_lazy("Term (months)"), "number", required=False),
             Field("grace_months", gettext_lazy("Grace on principal (months)"), "number", required=False),
+            Field("harvest_dates", gettext_lazy("New harvest dates"), "dates", required=False,
+                  help=gettext_lazy("Only for a loan repaid at harvest dates (instead of the term): one "
+                                    "date per line, such as 2027-03-15.")),
             REASON,
         ),
         serializer=RescheduleSerializer,
+        plan=lambda loan, data: _reschedule_plan(loan, data),
         run=lambda loan, by, data: loans.loan_reschedule(loan_id=loan.pk, by=by, **data),
         done=gettext_lazy("The loan was rescheduled."),
         confirm=gettext_lazy("Confirm the new schedule"),
@@ -311,6 +342,11 @@ DISBURSEMENT_ACTIONS = {
                   help=gettext_lazy("ISO 4217 code, such as HNL.")),
             Field("exchange_rate", gettext_lazy("Exchange rate"), "amount", required=False,
                   help=gettext_lazy("Units of the currency paid in per unit of the fund's currency.")),
+            Field("remainder", gettext_lazy("If less than the tranche is paid, the rest is"), "choice",
+                  required=False, choices=tuple(Remainder.choices)),
+            Field("restructure_overdue", gettext_lazy("Restructure the overdue instalments into the new "
+                                                      "schedule (the loan then counts as rescheduled)"),
+                  "check", required=False),
         ),
         serializer=PaySerializer,
         run=lambda disbursement, by, data: tranches.disbursement_pay(
@@ -375,9 +411,10 @@ def _typed(action: Action, post) -> dict:
     body = {}
     for spec in action.fields:
         raw = post.get(spec.name, "")
-        if spec.kind == "amounts":
-            body[spec.name] = [_amount_text(line) for line in raw.replace(";", "\n").splitlines()
-                               if line.strip()]
+        if spec.is_list:
+            lines = [line.strip() for line in raw.replace(";", "\n").splitlines() if line.strip()]
+            if lines or spec.required:
+                body[spec.name] = [_amount_text(line) if spec.kind == "amounts" else line for line in lines]
             continue
         raw = raw.strip()
         if not raw and not spec.required:
@@ -388,7 +425,7 @@ def _typed(action: Action, post) -> dict:
 
 def _hidden(spec: Field, value) -> str:
     """A field's value carried from the preview to the confirmation (several amounts on one line)."""
-    if spec.kind == "amounts":
+    if spec.is_list:
         return "; ".join(line.strip() for line in str(value).replace(";", "\n").splitlines() if line.strip())
     return str(value)
 
@@ -444,6 +481,8 @@ def _page(request, action: Action, target: _Target):
                 before = target.facts()
                 after = rehearse(lambda: action.run(target.obj, request.user, data), target.after)
                 preview = {**after, "rows": _comparison(before, after), "fingerprint": target.fingerprint()}
+                if action.plan is not None:
+                    preview.update(action.plan(target.obj, data))
             except Invalid as exc:
                 errors = {name: _messages(value) for name, value in exc.errors.items()}
             except (WrongState, NotPermitted) as exc:

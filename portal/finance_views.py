@@ -26,6 +26,7 @@ from disbursements.models import Disbursement, DisbursementStatus, LoanStatus
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
+from disbursements.services.disbursements import ApproverMayNotPay
 from disbursements.services.loans import loan_credit_balance
 from funds.ledger import balances_by_fund
 from funds.models import Fund, LedgerEntry
@@ -94,6 +95,8 @@ def disbursement_action(request, pk, action):
         for field_errors in exc.errors.values():
             for error in field_errors:
                 messages.error(request, f"{disbursement.application.reference}: {error}")
+    except ApproverMayNotPay as exc:  # a finance officer, who may act, but not on this one
+        messages.error(request, f"{disbursement.application.reference}: {exc}")
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except WrongState as exc:

@@ -374,10 +374,26 @@ def application_context(request, application, *, form_errors=None, failed_action
         "today": timezone.localdate(),
         "loan_methods": ScheduleMethod.choices,
         "frequencies": RepaymentFrequency.choices,
+        "loan_asked": _loan_asked(application, request.POST if failed_action == "approve" else {}),
     }
 
 
 APPLICANT_PAGE_ACTIONS = ("submit", "answer_information_request", "withdraw", "accept_conditions")
+
+
+def _loan_asked(application, post) -> dict:
+    """What the group asked for, shown beside the chair's loan terms, and the frequency to select."""
+    data = application.data or {}
+    asked = data.get("repayment_frequency")
+    dates = [str(day) for day in data.get("harvest_dates") or []]
+    return {
+        "frequency": RepaymentFrequency(asked).label if asked in RepaymentFrequency.values else asked,
+        "chosen_frequency": post.get("repayment_frequency") or asked,
+        "term_months": data.get("term_months"),
+        "grace_months": data.get("grace_months"),
+        "harvest_dates": dates,
+        "harvest_dates_text": "\n".join(dates),
+    }
 
 
 def _field_summary(application):
@@ -432,6 +448,9 @@ def _terms(post) -> dict:
     terms = {key: value for key, value in terms.items() if value}
     if "annual_interest_rate" in terms:
         terms["annual_interest_rate"] = terms["annual_interest_rate"].replace(",", ".")
+    harvest_dates = post.get("harvest_dates", "").replace(",", " ").replace(";", " ").split()
+    if harvest_dates:
+        terms["harvest_dates"] = harvest_dates
     return terms
 
 

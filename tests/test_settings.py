@@ -81,3 +81,67 @@ def test_production_check_deploy_is_clean():
 def test_four_languages_spanish_first():
     assert [code for code, _ in settings.LANGUAGES] == ["es", "pt", "fr", "en"]
     assert settings.LANGUAGE_CODE == "es"
+
+
+SHOW_SETTINGS = (
+    "from django.conf import settings as s; "
+    "print(s.DEBUG, 'loadtest' in s.INSTALLED_APPS, s.DATABASES['default']['ENGINE'], "
+    "s.CELERY_TASK_ALWAYS_EAGER, 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE, "
+    "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[-1], s.SECURE_PROXY_SSL_HEADER)"
+)
+PRODUCTION_KEY = "k" * 20 + "x9Q!zP4#mW2$rT7&yU1*eI5(oA8)sD3^fG6-hJ0"
+
+
+def shown(settings_module, **env):
+    result = run_django("shell", "-c", SHOW_SETTINGS,
+                        env_overrides={"DJANGO_SETTINGS_MODULE": settings_module, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1].split(maxsplit=6)
+
+
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    dropped = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings as s; print(s.DEBUG)"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.base"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "False"
+    assert shown("config.settings.base", DEBUG="true")[0] == "True"
+
+
+def test_the_demo_settings_debug_on_sqlite_in_process_tasks_whatever_the_environment_says():
+    debug, loadtest, engine, eager, whitenoise, _, _ = shown(
+        "config.settings.local", DATABASE_URL="postgres://postgres@127.0.0.1:9/production",
+        REDIS_URL="redis://127.0.0.1:9/0",
+    )
+    assert (debug, loadtest, engine, eager, whitenoise) == (
+        "True", "True", "django.db.backends.sqlite3", "True", "True"
+    )
+
+
+def test_production_has_no_load_generator_and_serves_hashed_static_files():
+    debug, loadtest, _, _, whitenoise, storage, proxy_header = shown(
+        "config.settings.production", SECRET_KEY=PRODUCTION_KEY, DEBUG="true"
+    )
+    assert (debug, loadtest, whitenoise) == ("False", "False", "True")
+    assert storage == "CompressedManifestStaticFilesStorage"
+    assert proxy_header == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_production_trusts_no_forwarded_protocol_when_gunicorn_holds_the_certificate():
+    proxy_header = shown("config.settings.production", SECRET_KEY=PRODUCTION_KEY,
+                         TRUST_X_FORWARDED_PROTO="false")[-1]
+    assert proxy_header == "None"
+
+
+def test_the_application_serves_its_own_static_files(client):
+    response = client.get("/static/css/fondos.css")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert "nosniff" in response["X-Content-Type-Options"]
+    assert response.headers.get("Content-Security-Policy")
+    assert b"".join(response.streaming_content)
+    assert client.get("/static/css/not-there.css").status_code == 404

@@ -14,7 +14,7 @@ from django.utils import timezone
 from applications import services
 from applications.reviews import review_submit
 from funds.ledger import fund_capital_add
-from funds.models import Fund
+from funds.models import Fund, FundParameters
 from organizations.choices import Role
 from organizations.models import StaffRole
 
@@ -74,12 +74,24 @@ def valid_fields(fund_code: str, today: datetime.date | None = None) -> dict:
 
 @dataclass
 class Cast:
-    """The people around one fund: a secretariat, a committee of three (the last is the chair)."""
+    """The people around one fund: a secretariat, a committee of three (the last is the chair), and
+    two finance officers: ``treasurer`` approves disbursements that ``finance`` pays (separation of
+    duties)."""
 
     secretariat: object
     members: list
     chair: object
     finance: object
+    treasurer: object = None
+
+
+def _finance_officers() -> tuple:
+    """Two finance officers, the same ones every time."""
+    officers = [role.user for role in StaffRole.objects.active().filter(role=Role.FINANCE)
+                .select_related("user").order_by("id")]
+    while len(officers) < 2:
+        officers.append(staff_user(Role.FINANCE))
+    return officers[0], officers[1]
 
 
 def cast_for(fund_code: str) -> Cast:
@@ -88,19 +100,30 @@ def cast_for(fund_code: str) -> Cast:
     chair = roles.filter(fund__code=fund_code, role=Role.COMMITTEE_CHAIR).first()
     if chair is not None:
         members = [r.user for r in roles.filter(fund__code=fund_code, role=Role.COMMITTEE_MEMBER)]
+        finance, treasurer = _finance_officers()
         return Cast(
             secretariat=roles.filter(role=Role.SECRETARIAT).first().user,
-            members=[*members, chair.user], chair=chair.user,
-            finance=roles.filter(role=Role.FINANCE).first().user,
+            members=[*members, chair.user], chair=chair.user, finance=finance, treasurer=treasurer,
         )
     members = [staff_user(Role.COMMITTEE_MEMBER, fund_code) for _ in range(2)]
     chair = staff_user(Role.COMMITTEE_CHAIR, fund_code)
     secretariat = roles.filter(role=Role.SECRETARIAT).first()
-    finance = roles.filter(role=Role.FINANCE).first()
+    finance, treasurer = _finance_officers()
     return Cast(
         secretariat=secretariat.user if secretariat else staff_user(Role.SECRETARIAT),
-        members=[*members, chair], chair=chair,
-        finance=finance.user if finance else staff_user(Role.FINANCE),
+        members=[*members, chair], chair=chair, finance=finance, treasurer=treasurer,
+    )
+
+
+def relax_separation_of_duties(fund_code: str) -> None:
+    """A one-person office: the fund lets the officer who approves a disbursement pay it too."""
+    fund = Fund.objects.get(code=fund_code)
+    today = timezone.localdate()
+    current = fund.parameters_on(today).as_json()
+    FundParameters.objects.update_or_create(
+        fund=fund, valid_from=today,
+        defaults={"values": {**current, "same_person_may_approve_and_pay": True},
+                  "note": "One-person office"},
     )
 
 

@@ -1,8 +1,9 @@
 """Settings read from the environment (12-factor, django-environ).
 
 The defaults give the embedded installation: an SQLite file under ``data/`` and Celery tasks that run
-in-process, so ``make demo`` needs no server. Set ``DATABASE_URL`` and ``REDIS_URL`` for PostgreSQL and
-a real broker.
+in-process. Set ``DATABASE_URL`` and ``REDIS_URL`` for PostgreSQL and a real broker. ``DEBUG`` is off
+unless the environment turns it on; the demo's settings (``config.settings.local``) turn it on, and
+``config.settings.production`` refuses it.
 """
 
 from pathlib import Path
@@ -16,7 +17,7 @@ DATA_DIR = BASE_DIR / "data"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-never-use-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -48,12 +49,15 @@ INSTALLED_APPS = [
     "notifications",
     "portal",
     "security",
-    "loadtest",
+    "backups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
+    # Static files are served by the application itself (from STATIC_ROOT, filled by collectstatic), so
+    # a deployment needs no separate web server; the two middleware above set their headers too.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "security.middleware.NoStoreWhenAuthenticatedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,18 +91,25 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'fondos.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web process and in-process tasks share the file safely.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+EMBEDDED_DATABASE_URL = f"sqlite:///{DATA_DIR / 'fondos.sqlite3'}"
+
+
+def database(url: str) -> dict:
+    """Django's settings for the database at ``url``, tuned for its engine."""
+    config = environ.Env.db_url_config(url)
+    config["ATOMIC_REQUESTS"] = False
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the web process and in-process tasks share the file safely.
+        config.setdefault("OPTIONS", {}).update(
+            {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        )
+    else:
+        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": database(env.str("DATABASE_URL", default=EMBEDDED_DATABASE_URL))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
@@ -131,11 +142,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Uploaded documents and letters live outside the web root and are served only by permission-checked
 # views, so MEDIA_URL is never routed.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Where `manage.py backup` (bin/backup) writes when not told otherwise; keep it off the web root.
+BACKUP_DIR = env.path("BACKUP_DIR", default=DATA_DIR / "backups")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FONDOS_MAX_UPLOAD_BYTES = env.int("FONDOS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 

@@ -8,6 +8,10 @@ import tempfile
 import uuid
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
+
+# The load generator makes the data of the query-count tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "loadtest"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -19,3 +23,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 FONDOS_LOGIN_LOCKOUT_NAMESPACE = f"fondos-test-{uuid.uuid4().hex}:login-fail"
 # Two-factor sign-in is required of no role here; tests/security/test_two_factor_roles.py turns it on.
 FONDOS_TWO_FACTOR_REQUIRED_ROLES = []
+# Static files straight from the apps' folders, found on each request: no collectstatic before tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, WrongState
+from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application
 from disbursements import events
 from disbursements.models import (
@@ -21,13 +21,18 @@ from disbursements.models import (
     Loan,
     LoanStatus,
     Payee,
+    Remainder,
 )
 from funds.ledger import credit, debit, fund_release_commitment, ledger_post
 from funds.models import Account, FundKind, TransactionKind
-from funds.money import minor_unit, quantize
+from funds.money import Money, minor_unit, quantize
 
 from .common import given_reason, parse_amount, require_finance, today
 from .loans import loan_create_for_application, loan_disbursed
+
+
+class ApproverMayNotPay(NotPermitted):
+    """Separation of duties: the officer who approved a disbursement may not pay it (403)."""
 
 
 def on_application_transition(*, application: Application, log) -> None:
@@ -123,6 +128,7 @@ def disbursement_approve(*, disbursement_id: int, by) -> Disbursement:
         disbursement.approve()
         disbursement.approved_by = by
         disbursement.approved_at = timezone.now()
+        disbursement._history_user = by
         disbursement.save()
     return disbursement
 
@@ -136,11 +142,18 @@ def disbursement_pay(
     amount=None,
     currency: str | None = None,
     exchange_rate=None,
+    remainder: str = "",
+    restructure_overdue: bool = False,
 ) -> Disbursement:
     """Record the payment: release the commitment, pay out of cash, activate a loan, start execution.
 
     ``amount`` is in the fund's currency (at most the tranche); ``currency`` and ``exchange_rate``
-    (units of ``currency`` per unit of the fund's) record a payment made in another currency.
+    (units of ``currency`` per unit of the fund's) record a payment made in another currency. A
+    tranche paid short says what becomes of the rest (``remainder``): ``released`` to the fund's
+    available money, or kept committed as a ``new_tranche``. ``restructure_overdue``: a later tranche
+    of a loan with overdue instalments folds them into the new schedule (the loan counts as
+    rescheduled); without it the payment is refused. Whoever approved the tranche may not pay it,
+    unless the fund's parameters relax that.
     """
     require_finance(by)
     reference = (reference or "").strip()
@@ -155,6 +168,9 @@ def disbursement_pay(
         if disbursement.status != DisbursementStatus.APPROVED:
             raise _state_error(disbursement)
         fund = disbursement.fund
+        relaxed = fund.parameters_on(today()).same_person_may_approve_and_pay
+        if disbursement.approved_by_id == by.pk and not relaxed:
+            raise ApproverMayNotPay(_("You approved this disbursement: another finance officer must pay it."))
         paid = disbursement.amount if amount in (None, "") else parse_amount(amount, fund.currency)
         if paid > disbursement.amount:
             raise Invalid(
@@ -164,6 +180,12 @@ def disbursement_pay(
                     ]
                 }
             )
+        short = disbursement.amount - paid
+        if short and remainder not in Remainder.values:
+            raise Invalid({"remainder": [
+                _("%(amount)s of the tranche is not paid: release it to the fund or keep it for a new "
+                  "tranche.") % {"amount": Money(short, fund.currency)}
+            ]})
         currency = (currency or fund.currency).upper()
         rate = _exchange_rate(exchange_rate, currency, fund.currency)
         application = Application.objects.select_related("fund", "organization").get(
@@ -200,12 +222,48 @@ def disbursement_pay(
         disbursement.exchange_rate = rate
         disbursement.payment_amount = quantize(paid * rate, minor_unit(currency))
         disbursement.paid_by = by
+        disbursement.remainder = remainder if short else ""
+        disbursement._history_user = by
         disbursement.save()
+        if short:
+            _remainder_settle(disbursement, application=application, short=short, by=by)
         if loan is not None:
-            loan_disbursed(loan, amount=paid, paid_on=paid_on)
+            loan_disbursed(
+                loan, amount=paid, paid_on=paid_on, tranche=disbursement.tranche,
+                restructure_overdue=restructure_overdue,
+            )
         application_services.application_start_execution(application_id=application.pk)
         events.payment_recorded(disbursement=disbursement, application=application, loan=loan)
     return disbursement
+
+
+def _remainder_settle(disbursement: Disbursement, *, application: Application, short: Decimal, by) -> None:
+    """A tranche paid short: its remainder goes back to the fund's available money, or stays
+    committed as a new pending tranche."""
+    if disbursement.remainder == Remainder.RELEASED:
+        fund_release_commitment(
+            fund=disbursement.fund,
+            amount=short,
+            application=application,
+            by=by,
+            memo=f"Remainder released on short payment {application.reference}/{disbursement.tranche}",
+        )
+        return
+    last = (
+        Disbursement.objects.filter(application_id=disbursement.application_id)
+        .order_by("-tranche")
+        .values_list("tranche", flat=True)
+        .first()
+    )
+    Disbursement.objects.create(
+        application_id=disbursement.application_id,
+        fund=disbursement.fund,
+        tranche=last + 1,
+        payee_kind=disbursement.payee_kind,
+        payee_name=disbursement.payee_name,
+        amount=short,
+        currency=disbursement.currency,
+    )
 
 
 def _exchange_rate(raw, currency: str, fund_currency: str) -> Decimal:
@@ -238,6 +296,7 @@ def disbursement_fail(*, disbursement_id: int, by, reason: str) -> Disbursement:
             raise _state_error(disbursement)
         disbursement.fail()
         disbursement.reason = reason
+        disbursement._history_user = by
         disbursement.save()
     return disbursement
 
@@ -258,6 +317,7 @@ def disbursement_cancel(*, disbursement_id: int, by, reason: str) -> Disbursemen
             raise _state_error(disbursement)
         disbursement.cancel()
         disbursement.reason = reason
+        disbursement._history_user = by
         disbursement.save()
         application = Application.objects.get(pk=disbursement.application_id)
         fund_release_commitment(

@@ -15,16 +15,20 @@ from applications import services as application_services
 from applications.errors import Invalid, WrongState
 from applications.models import Application
 from applications.workflow import Status as ApplicationStatus
-from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD
+from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, build_schedule
 from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus
 from disbursements.selectors import loans_needing_status_change
+from funds.lending import harvest_dates_checked, months_spanned
 
 from .common import ZERO, given_reason, require_finance, today
 from .schedules import (
+    SchedulePlan,
     current_instalments,
+    grace_ends_on,
     loan_schedule_terms,
     months_left,
     principal_outstanding,
+    schedule_plan,
     schedule_replace,
     schedule_write,
 )
@@ -54,21 +58,27 @@ def loan_create_for_application(*, application: Application) -> Loan:
     loan.save(update_fields=["schedule_starts_on"])
     schedule_write(
         loan,
-        loan_schedule_terms(
-            loan,
-            principal=loan.principal,
-            starts_on=starts_on,
-            term_months=loan.term_months,
-            grace_months=loan.grace_months,
-        ),
+        build_schedule(
+            loan_schedule_terms(
+                loan,
+                principal=loan.principal,
+                starts_on=starts_on,
+                term_months=loan.term_months,
+                grace_months=loan.grace_months,
+            )
+        ).rows,
         version=1,
     )
     return loan
 
 
-def loan_disbursed(loan: Loan, *, amount: Decimal, paid_on: datetime.date) -> None:
+def loan_disbursed(
+    loan: Loan, *, amount: Decimal, paid_on: datetime.date, tranche: int, restructure_overdue: bool = False
+) -> None:
     """First tranche: the schedule is built from the day it was paid. Later tranches: what is owed
-    plus the new money is spread over the instalments still to come."""
+    plus the new money is spread over the instalments still to come, with the approved method and
+    what is left of the approved grace. Overdue instalments are never folded into the new schedule
+    silently: finance must choose to restructure them, and the loan then counts as rescheduled."""
     if loan.status == LoanStatus.PENDING:
         loan.instalments.all().delete()
         loan.disbursed_on = paid_on
@@ -78,25 +88,40 @@ def loan_disbursed(loan: Loan, *, amount: Decimal, paid_on: datetime.date) -> No
         loan.save()
         schedule_write(
             loan,
-            loan_schedule_terms(
-                loan,
-                principal=amount,
-                starts_on=paid_on,
-                term_months=loan.term_months,
-                grace_months=loan.grace_months,
-            ),
+            build_schedule(
+                loan_schedule_terms(
+                    loan,
+                    principal=amount,
+                    starts_on=paid_on,
+                    term_months=loan.term_months,
+                    grace_months=loan.grace_months,
+                )
+            ).rows,
             version=loan.schedule_version,
         )
         return
-    remaining_months = months_left(loan, paid_on)
-    loan.disbursed_amount += amount
-    schedule_replace(
+    terms = loan_schedule_terms(
         loan,
         principal=principal_outstanding(loan) + amount,
         starts_on=paid_on,
-        term_months=remaining_months,
+        term_months=months_left(loan, paid_on),
         grace_months=0,
+        grace_ends_on=grace_ends_on(loan) or paid_on,
     )
+    plan = schedule_plan(loan, terms)
+    if plan.overdue_instalments:
+        if not restructure_overdue:
+            raise Invalid({"restructure_overdue": [
+                _("%(count)d instalments (%(amount)s %(currency)s) are overdue. Collect them first, or "
+                  "restructure them into the new schedule: the loan then counts as rescheduled.")
+                % {"count": plan.overdue_instalments, "amount": plan.overdue_amount,
+                   "currency": loan.currency}
+            ]})
+        loan.is_rescheduled = True
+        loan.rescheduled_at = timezone.now()
+        loan.reschedule_reason = f"Overdue instalments restructured with tranche {tranche}"
+    loan.disbursed_amount += amount
+    schedule_replace(loan, plan)
     loan.save()
 
 
@@ -104,8 +129,11 @@ def locked_loan(loan_id: int) -> Loan:
     return Loan.objects.select_for_update().select_related("fund").get(pk=loan_id)
 
 
-def refresh_status(loan: Loan, *, on: datetime.date | None = None, by=None) -> None:
-    """Move the loan to the state its schedule says: repaid, in arrears or active."""
+def refresh_status(
+    loan: Loan, *, on: datetime.date | None = None, by=None, reopen_reason: str = ""
+) -> None:
+    """Move the loan to the state its schedule says: repaid, in arrears or active. A repaid loan
+    owed again (its last repayment reversed) reopens its closed file, for ``reopen_reason``."""
     on = on or today()
     if loan.status == LoanStatus.WRITTEN_OFF:
         return
@@ -114,6 +142,11 @@ def refresh_status(loan: Loan, *, on: datetime.date | None = None, by=None) -> N
     late = any(row.unpaid > 0 and row.due_date < on for row in instalments)
     if loan.status == LoanStatus.REPAID and owed > 0:
         loan.activate()
+        status = Application.objects.values_list("status", flat=True).get(pk=loan.application_id)
+        if status == ApplicationStatus.CLOSED:
+            application_services.application_reopen(
+                application_id=loan.application_id, by=None, reason=reopen_reason or "Loan owed again"
+            )
     if owed == 0 and loan.status in LIVE_LOAN_STATES:
         loan.repay()
         loan.save()
@@ -130,52 +163,89 @@ def refresh_status(loan: Loan, *, on: datetime.date | None = None, by=None) -> N
     loan.save()
 
 
+def _reschedule_plan(
+    loan: Loan, *, starts_on: datetime.date, term_months: int | None, grace_months: int, harvest_dates=None
+) -> tuple[SchedulePlan, list | None]:
+    """Check a reschedule's terms against the loan and the fund's limits; the plan it would give."""
+    if loan.status not in LIVE_LOAN_STATES:
+        raise WrongState(_("Only an active loan can be rescheduled."))
+    if starts_on > today():
+        raise Invalid({"starts_on": [_("A reschedule cannot be dated in the future.")]})
+    application = loan.application
+    params = loan.fund.parameters_on((application.submitted_at or application.created_at).date())
+    errors: dict[str, list] = {}
+    if not 0 <= grace_months <= params.max_grace_months:
+        errors["grace_months"] = [_("Grace is from 0 to %d months.") % params.max_grace_months]
+    dates = None
+    if loan.repayment_frequency == HARVEST:
+        if harvest_dates is None:
+            harvest_dates = [day for day in loan.harvest_dates if str(day) > starts_on.isoformat()]
+        dates = harvest_dates_checked(
+            harvest_dates, after=starts_on, max_term_months=params.max_term_months,
+            grace_months=grace_months if not errors else None, errors=errors,
+        )
+        term_months = months_spanned(starts_on, dates[-1]) if dates else 0
+    else:
+        months = MONTHS_PER_PERIOD[loan.repayment_frequency]
+        if term_months is None or not 1 <= term_months <= params.max_term_months:
+            errors["term_months"] = [_("The term is from 1 to %d months.") % params.max_term_months]
+        elif term_months % months or grace_months % months or grace_months >= term_months:
+            errors["term_months"] = [
+                _("The term must be a whole number of repayment periods, longer than the grace.")
+            ]
+    if errors:
+        raise Invalid(errors)
+    if loan.schedule_starts_on and starts_on < loan.schedule_starts_on:
+        raise Invalid({"starts_on": [_("The new schedule cannot start before the current one.")]})
+    last_paid = (
+        loan.repayments.filter(reversed_at__isnull=True)
+        .order_by("-paid_on")
+        .values_list("paid_on", flat=True)
+        .first()
+    )
+    if last_paid and starts_on < last_paid:
+        raise Invalid({"starts_on": [_("The new schedule cannot start before the last repayment.")]})
+    outstanding = principal_outstanding(loan)
+    if outstanding <= 0:
+        raise WrongState(_("Nothing is owed on this loan's principal."))
+    terms = loan_schedule_terms(
+        loan, principal=outstanding, starts_on=starts_on, term_months=term_months,
+        grace_months=grace_months, harvest_dates=dates,
+    )
+    return schedule_plan(loan, terms), dates
+
+
+def loan_reschedule_preview(
+    *, loan_id: int, starts_on: datetime.date, term_months: int | None = None, grace_months: int = 0,
+    harvest_dates: list | None = None,
+) -> SchedulePlan:
+    """The schedule ``loan_reschedule`` would give with the same terms, without changing anything:
+    its rows and the interest carried over (due, accrued to ``starts_on``, prepaid). Raises the same
+    errors as ``loan_reschedule``."""
+    loan = Loan.objects.select_related("fund", "application").get(pk=loan_id)
+    plan, _dates = _reschedule_plan(
+        loan, starts_on=starts_on, term_months=term_months, grace_months=grace_months,
+        harvest_dates=harvest_dates,
+    )
+    return plan
+
+
 def loan_reschedule(
-    *, loan_id: int, by, starts_on: datetime.date, term_months: int, reason: str, grace_months: int = 0
+    *, loan_id: int, by, starts_on: datetime.date, term_months: int | None = None, reason: str,
+    grace_months: int = 0, harvest_dates: list | None = None,
 ) -> Loan:
-    """A new schedule for the principal still owed, from ``starts_on``. The loan counts as
-    rescheduled (at risk) in PAR30 from then on."""
+    """A new schedule for the principal still owed, from ``starts_on`` (today at the latest), within
+    the fund's limits on term and grace. Interest is carried over as ``loan_reschedule_preview``
+    shows. The loan counts as rescheduled (at risk) in PAR30 from then on."""
     require_finance(by)
     reason = given_reason(reason)
     with transaction.atomic():
         loan = locked_loan(loan_id)
-        if loan.status not in LIVE_LOAN_STATES:
-            raise WrongState(_("Only an active loan can be rescheduled."))
-        if loan.repayment_frequency != HARVEST:
-            months = MONTHS_PER_PERIOD[loan.repayment_frequency]
-            if (
-                term_months < months
-                or term_months % months
-                or grace_months % months
-                or grace_months >= term_months
-            ):
-                raise Invalid(
-                    {
-                        "term_months": [
-                            _("The term must be a whole number of repayment periods, longer than the grace.")
-                        ]
-                    }
-                )
-        if loan.schedule_starts_on and starts_on < loan.schedule_starts_on:
-            raise Invalid({"starts_on": [_("The new schedule cannot start before the current one.")]})
-        last_paid = (
-            loan.repayments.filter(reversed_at__isnull=True)
-            .order_by("-paid_on")
-            .values_list("paid_on", flat=True)
-            .first()
+        plan, dates = _reschedule_plan(
+            loan, starts_on=starts_on, term_months=term_months, grace_months=grace_months,
+            harvest_dates=harvest_dates,
         )
-        if last_paid and starts_on < last_paid:
-            raise Invalid({"starts_on": [_("The new schedule cannot start before the last repayment.")]})
-        outstanding = principal_outstanding(loan)
-        if outstanding <= 0:
-            raise WrongState(_("Nothing is owed on this loan's principal."))
-        schedule_replace(
-            loan,
-            principal=outstanding,
-            starts_on=starts_on,
-            term_months=term_months,
-            grace_months=grace_months,
-        )
+        schedule_replace(loan, plan, harvest_dates=dates)
         loan.is_rescheduled = True
         loan.rescheduled_at = timezone.now()
         loan.reschedule_reason = reason

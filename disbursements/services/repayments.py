@@ -163,7 +163,10 @@ def repayment_reverse(*, repayment_id: int, by, reason: str) -> Repayment:
             raise WrongState(
                 _("Part of this payment was refunded to the group; it can no longer be reversed.")
             )
-        refresh_status(loan, by=by)
+        refresh_status(
+            loan, by=by,
+            reopen_reason=f"Repayment {repayment.reference or repayment.pk} reversed: {reason}",
+        )
     return repayment
 
 

@@ -29,6 +29,9 @@ COMMON_PARAMETERS: dict[str, Any] = {
     "quorum_fraction": "0.5",
     # Criteria that committee members score from 1 to 5, besides the overall score.
     "rubric": [],
+    # Separation of duties: the finance officer who approves a disbursement may not pay it, unless
+    # the fund relaxes it (a one-person office).
+    "same_person_may_approve_and_pay": False,
 }
 
 
@@ -157,7 +160,7 @@ class FundRules:
 
     # ------------------------------------------------------------------ approval
     def approval_terms(
-        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters
+        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters, on: datetime.date
     ) -> dict[str, Any]:
         """The terms the chair's approval carries besides the amount (a loan's rate, term, ...), as
         JSON-ready values; raises ``serializers.ValidationError`` by field. A fund that gives money

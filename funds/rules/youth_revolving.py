@@ -12,7 +12,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.lending import MONTHS_PER_PERIOD, RepaymentFrequency, ScheduleMethod
+from funds.lending import (
+    MONTHS_PER_PERIOD,
+    RepaymentFrequency,
+    ScheduleMethod,
+    harvest_dates_checked,
+    months_spanned,
+)
 from funds.money import Money, smallest
 from organizations.choices import Gender
 
@@ -118,6 +124,13 @@ class YouthRevolvingRules(FundRules):
             reasons.append(_("Grace on principal is at most %d months.") % params.max_grace_months)
         if term is not None and grace >= term:
             reasons.append(_("Grace must be shorter than the term."))
+        if data.get("repayment_frequency") == RepaymentFrequency.HARVEST:
+            problems: dict[str, list] = {}
+            harvest_dates_checked(
+                data.get("harvest_dates") or [], after=ctx.on, max_term_months=params.max_term_months,
+                grace_months=grace if grace <= params.max_grace_months else None, errors=problems,
+            )
+            reasons.extend(reason for field_reasons in problems.values() for reason in field_reasons)
         requested = self.requested_amount(data, ctx.currency)
         limit = Money(params.max_amount, ctx.currency)
         if requested is not None and requested > limit:
@@ -138,10 +151,15 @@ class YouthRevolvingRules(FundRules):
 
     # ------------------------------------------------------------------ approval terms
     def approval_terms(
-        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters
+        self, given: dict[str, Any], *, data: dict[str, Any], parameters: Parameters, on: datetime.date
     ) -> dict[str, Any]:
         """The terms a loan is approved with: what the chair gives, else the application's, else the
-        fund's defaults; always within the fund's limits."""
+        fund's defaults; always within the fund's limits. ``on`` is the day the money is expected to
+        be paid (the decision letter's schedule assumes the decision date).
+
+        Harvest repayments: the dates are distinct, in order, after ``on`` and within the fund's
+        longest term from it; the term is the months they span. Grace on principal is applied to
+        the harvests it covers (interest only), and refused when it would cover them all."""
         params = parameters
         errors: dict[str, list] = {}
 
@@ -161,22 +179,31 @@ class YouthRevolvingRules(FundRules):
                 % {"min": params.min_annual_interest_rate, "max": params.max_annual_interest_rate}
             ]
 
-        term = _whole(given.get("term_months", data.get("term_months")), "term_months", errors)
+        frequency = given.get("repayment_frequency", data.get("repayment_frequency", "monthly"))
+        term = None
+        if frequency != RepaymentFrequency.HARVEST:  # harvest loans last as long as their dates
+            term = _whole(given.get("term_months", data.get("term_months")), "term_months", errors)
         grace = _whole(given.get("grace_months", data.get("grace_months", 0)), "grace_months", errors)
         if term is not None and not 1 <= term <= params.max_term_months:
             errors["term_months"] = [_("The term is from 1 to %d months.") % params.max_term_months]
         if grace is not None and not 0 <= grace <= params.max_grace_months:
             errors["grace_months"] = [_("Grace is from 0 to %d months.") % params.max_grace_months]
 
-        frequency = given.get("repayment_frequency", data.get("repayment_frequency", "monthly"))
         if frequency not in RepaymentFrequency.values:
             errors["repayment_frequency"] = [_("Choose monthly, quarterly, half-yearly or harvest.")]
         method = given.get("schedule_method", ScheduleMethod.DECLINING_BALANCE)
         if method not in ScheduleMethod.values:
             errors["schedule_method"] = [_("Choose declining_balance, flat or equal_principal.")]
-        harvest_dates = list(given.get("harvest_dates", data.get("harvest_dates") or []))
-        if frequency == RepaymentFrequency.HARVEST and not harvest_dates:
-            errors["harvest_dates"] = [_("Name the harvest dates for harvest repayments.")]
+        harvest_dates = given.get("harvest_dates", data.get("harvest_dates") or [])
+        if frequency == RepaymentFrequency.HARVEST:
+            harvest_dates = harvest_dates_checked(
+                harvest_dates, after=on, max_term_months=params.max_term_months,
+                grace_months=grace if "grace_months" not in errors else None, errors=errors,
+            )
+            if harvest_dates is not None:
+                term = months_spanned(on, harvest_dates[-1])
+        else:
+            harvest_dates = []
 
         if not errors and frequency in MONTHS_PER_PERIOD:
             months = MONTHS_PER_PERIOD[frequency]

@@ -23,7 +23,7 @@ def paid_loan(*, paid_on: datetime.date, amount="3000.00", terms=None, applicant
     )
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
-    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on, reference="TRF-1")
     loan = Loan.objects.get(application=application)
     loan.finance = finance

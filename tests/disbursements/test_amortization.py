@@ -27,6 +27,7 @@ SHARED_DIR = Path(
 )
 ORACLE = json.loads((SHARED_DIR / "oracles" / "amortization.json").read_text())["schedules"]
 ORACLE_METHODS = {"declining_balance_equal_installments": "declining_balance"}
+FLAT_ORACLE = json.loads((SHARED_DIR / "oracles" / "flat.json").read_text())["schedules"]
 
 
 def terms(**overrides) -> ScheduleTerms:
@@ -78,6 +79,37 @@ def test_matches_fineract_schedule(oracle):
         } == expected
     assert str(schedule.total_interest) == oracle["total_interest"]
     assert schedule.total_principal == Decimal(oracle["principal"])
+
+
+@pytest.mark.parametrize("oracle", FLAT_ORACLE, ids=[case["name"] for case in FLAT_ORACLE])
+def test_flat_interest_matches_fineract_to_the_cent(oracle):
+    # Total interest rounded once and spread evenly, the residue last; principal shares likewise.
+    schedule = build_schedule(
+        ScheduleTerms(
+            principal=Decimal(oracle["principal"]),
+            annual_rate_percent=Decimal(oracle["annual_rate_percent"]),
+            instalments=oracle["installments"],
+            frequency=oracle["frequency"],
+            method=oracle["method"],
+            grace_on_principal=oracle["grace_on_principal_periods"],
+            disbursed_on=date.fromisoformat(oracle["start"]),
+            minor_unit=CENT,
+            round_instalment_to=Decimal(oracle["round_installment_to"]),
+        )
+    )
+
+    assert [
+        {
+            "n": row.n,
+            "due": row.due_date.isoformat(),
+            "interest": str(row.interest),
+            "principal": str(row.principal),
+            "total": str(row.total),
+            "balance": str(row.balance),
+        }
+        for row in schedule
+    ] == oracle["rows"]
+    assert str(schedule.total_interest) == oracle["total_interest"]
 
 
 # Properties over random terms.

@@ -33,7 +33,8 @@ def test_grant_is_approved_then_paid_by_finance_through_the_api(api_as):
 
     listed = finance.get(f"/api/v1/disbursements/?application={application.pk}").json()
     assert [row["id"] for row in listed["results"]] == [disbursement.pk]
-    assert finance.post(f"/api/v1/disbursements/{disbursement.pk}/approve/").json()["status"] == "approved"
+    approver = api_as(application.cast.treasurer)  # another officer approves what finance pays
+    assert approver.post(f"/api/v1/disbursements/{disbursement.pk}/approve/").json()["status"] == "approved"
     response = finance.post(
         f"/api/v1/disbursements/{disbursement.pk}/pay/",
         {"paid_on": TODAY.isoformat(), "reference": "TRF-889"},
@@ -109,7 +110,7 @@ def test_tranches_paid_in_another_currency_and_a_cancelled_tranche_releases_its_
     )
     assert bad.status_code == 400
 
-    finance.post(f"/api/v1/disbursements/{first.pk}/approve/")
+    api_as(application.cast.treasurer).post(f"/api/v1/disbursements/{first.pk}/approve/")
     no_rate = finance.post(
         f"/api/v1/disbursements/{first.pk}/pay/",
         {"paid_on": TODAY.isoformat(), "reference": "T1", "currency": "HNL"},
@@ -142,7 +143,7 @@ def test_failed_payment_keeps_the_commitment(api_as):
     disbursement = Disbursement.objects.get(application=application)
     finance = api_as(application.cast.finance)
     committed = fund_balances(application.fund).committed
-    finance.post(f"/api/v1/disbursements/{disbursement.pk}/approve/")
+    api_as(application.cast.treasurer).post(f"/api/v1/disbursements/{disbursement.pk}/approve/")
     assert (
         finance.post(
             f"/api/v1/disbursements/{disbursement.pk}/fail/", {"reason": ""}, format="json"
@@ -162,7 +163,7 @@ def test_every_ledger_transaction_balances_after_payment(api_as):
     application = drive(fund_code="climate-eventuality", to="conditions_accepted")
     disbursement = Disbursement.objects.get(application=application)
     finance = api_as(application.cast.finance)
-    finance.post(f"/api/v1/disbursements/{disbursement.pk}/approve/")
+    api_as(application.cast.treasurer).post(f"/api/v1/disbursements/{disbursement.pk}/approve/")
     finance.post(
         f"/api/v1/disbursements/{disbursement.pk}/pay/",
         {"paid_on": TODAY.isoformat(), "reference": "T"},

@@ -55,7 +55,7 @@ class FundBooks(RuleBasedStateMachine):
         except Refused:
             return None  # over budget: refused, nothing committed
         disbursement = Disbursement.objects.get(application=application)
-        tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
+        tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.treasurer)
         tranches.disbursement_pay(
             disbursement_id=disbursement.pk,
             by=cast.finance,

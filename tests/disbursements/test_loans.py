@@ -1,10 +1,10 @@
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 
 from applications.models import Application
-from disbursements.amortization import ScheduleTerms, add_months, build_schedule
+from disbursements.amortization import ScheduleTerms, add_months, build_schedule, days_30e_360
 from disbursements.models import Loan, Repayment
 from disbursements.services import loans as loan_services
 from funds.ledger import fund_balances
@@ -188,8 +188,14 @@ def test_reschedule_spreads_what_is_owed_over_a_new_schedule(api_as):
     rows = client.get(f"/api/v1/loans/{loan.pk}/schedule/").json()
     assert len(rows) == 12 and rows[0]["due_date"] == add_months(TODAY, 1).isoformat()
     assert sum(D(r["principal"]) for r in rows) == D("2756.80")
-    # the interest already due and unpaid (instalments 2 and 3) rides on the first new instalment
-    assert D(rows[0]["interest"]) == D("13.78") + D("13.78") + D("12.56")
+    # the interest already due and unpaid (instalments 2 and 3) rides on the first new instalment, with
+    # the interest of the 4th period accrued from its start to the new schedule's (30E/360 days)
+    paid_on = TODAY - datetime.timedelta(days=100)
+    fourth = loan.instalments.get(version=1, n=4)
+    elapsed = days_30e_360(add_months(paid_on, 3), TODAY)
+    accrued = (fourth.interest * elapsed / 30).quantize(D("0.01"), ROUND_HALF_EVEN)
+    assert 0 < accrued < fourth.interest
+    assert D(rows[0]["interest"]) == D("13.78") + D("13.78") + D("12.56") + accrued
     assert fund_balances(loan.fund).outstanding == D("2756.80")
 
 

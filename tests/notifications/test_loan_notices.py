@@ -21,7 +21,7 @@ def active_loan():
     with at(START):
         app = drive(fund_code="youth-revolving", to="conditions_accepted", cast=cast)
         disbursement = app.disbursements.get()
-        tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
+        tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.treasurer)
         tranches.disbursement_pay(disbursement_id=disbursement.pk, by=cast.finance, paid_on=START,
                                reference="TRF-1")
     loan = Loan.objects.get(application=app)

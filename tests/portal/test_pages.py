@@ -224,7 +224,7 @@ def test_repayment_form_is_safe_against_a_double_submit(client_for):
     application = drive(fund_code="youth-revolving", to="conditions_accepted")
     finance = client_for(application.cast.finance)
     disbursement = Disbursement.objects.get(application=application)
-    finance.post(f"/finance/disbursements/{disbursement.pk}/approve/")
+    client_for(application.cast.treasurer).post(f"/finance/disbursements/{disbursement.pk}/approve/")
     paid_on = timezone.localdate() - datetime.timedelta(days=95)
     finance.post(f"/finance/disbursements/{disbursement.pk}/pay/",
                  {"paid_on": paid_on.isoformat(), "reference": "TRF-1"})

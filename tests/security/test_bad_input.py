@@ -222,7 +222,7 @@ def test_request_information_refuses_a_deadline_in_the_past_or_years_ahead(api_a
 def approved_disbursement(fund_code="catastrophic-events"):
     application = drive(fund_code=fund_code, to="conditions_accepted", amount="1000.00")
     disbursement = Disbursement.objects.get(application=application)
-    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     disbursement.finance = application.cast.finance
     return disbursement
 
@@ -250,7 +250,7 @@ def test_loan_repayment_refuses_bad_values(api_as, field, values):
         "annual_interest_rate": "6", "term_months": 12, "repayment_frequency": "monthly"})
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
-    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance,
                                            paid_on=TODAY - datetime.timedelta(days=10), reference="TRF-1")
     loan = Loan.objects.get(application=application)

@@ -115,7 +115,7 @@ def test_one_repayment_posted_twice_at_once_with_the_same_key_is_recorded_once(a
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
     paid_on = timezone.localdate() - datetime.timedelta(days=40)
-    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on,
                                            reference="TRF-1")
     loan = Loan.objects.get(application=application)

@@ -31,6 +31,9 @@ def required_for_administrators_and_finance(settings):
 
 
 def signed_in(user) -> Client:
+    """Signed in as ``user``, who reads English (pages speak a person's own language)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     assert client.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
     return client

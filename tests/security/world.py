@@ -55,7 +55,7 @@ def build_world() -> World:
     loan_application = drive(fund_code=YOUTH, to="conditions_accepted", applicant=owner, cast=cast,
                              amount="3000.00", terms=LOAN_TERMS)
     disbursement = Disbursement.objects.get(application=loan_application)
-    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=cast.finance, paid_on=paid_on,
                            reference="TRF-1")
     loan = Loan.objects.get(application=loan_application)

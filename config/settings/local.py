@@ -1,0 +1,18 @@
+"""The demo and local development (``bin/demo``): DEBUG on, the SQLite file under ``data/``, tasks run
+in the web process, and the load generator (``manage.py generate_load_data``) installed.
+
+``DATABASE_URL`` and ``REDIS_URL`` are ignored here on purpose, so that the demo's data can never be
+written into a database or broker that a ``.env`` file points at.
+"""
+
+from .base import *  # noqa: F403
+from .base import EMBEDDED_DATABASE_URL, INSTALLED_APPS, database, env
+
+DEBUG = env.bool("DEBUG", default=True)
+INSTALLED_APPS = [*INSTALLED_APPS, "loadtest"]
+
+DATABASES = {"default": database(EMBEDDED_DATABASE_URL)}
+REDIS_URL = ""
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
