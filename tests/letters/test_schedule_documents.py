@@ -50,7 +50,7 @@ def client_for():
 
 
 def _pay(disbursement, capture, **extra):
-    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=disbursement.application.cast.finance)
+    tranches.disbursement_approve(disbursement_id=disbursement.pk, by=disbursement.application.cast.treasurer)
     with capture(execute=True):
         return tranches.disbursement_pay(disbursement_id=disbursement.pk,
                                          by=disbursement.application.cast.finance,
@@ -105,11 +105,12 @@ def test_a_second_tranche_issues_a_new_document_replacing_the_first(tranche,
     finance = tranche.application.cast.finance
     first, second = tranches.disbursement_split(disbursement_id=tranche.pk, by=finance,
                                                 amounts=["1000.00", "2000.00"])
-    tranches.disbursement_approve(disbursement_id=first.pk, by=finance)
+    treasurer = tranche.application.cast.treasurer
+    tranches.disbursement_approve(disbursement_id=first.pk, by=treasurer)
     with django_capture_on_commit_callbacks(execute=True):
         tranches.disbursement_pay(disbursement_id=first.pk, by=finance,
                                   paid_on=TODAY - datetime.timedelta(days=10), reference="T1")
-        tranches.disbursement_approve(disbursement_id=second.pk, by=finance)
+        tranches.disbursement_approve(disbursement_id=second.pk, by=treasurer)
         tranches.disbursement_pay(disbursement_id=second.pk, by=finance, paid_on=TODAY, reference="T2")
     one, two = ScheduleDocument.objects.order_by("sequence")
     assert two.supersedes == one and one.sha256 != two.sha256

@@ -60,6 +60,7 @@ def test_reschedule_previews_the_new_schedule_and_records_nothing_until_confirme
     data = {"starts_on": TODAY.isoformat(), "term_months": "6", "grace_months": "0", "reason": "Sequía"}
     html, confirmed = _preview_then_confirm(finance, url, data)
     assert "The schedule after this" in html and "Preview: nothing has been recorded yet" in html
+    assert "Interest accrued up to the new start, carried over" in html  # the service's own plan
     assert html.count('data-label="Due"') == 6  # the six new instalments, each cell labelled
     loan.refresh_from_db()
     assert loan.is_rescheduled and loan.schedule_version == version + 1
@@ -157,6 +158,7 @@ def pending():
                         terms=TERMS)
     disbursement = Disbursement.objects.get(application=application)
     disbursement.finance = application.cast.finance
+    disbursement.treasurer = application.cast.treasurer  # approves; another officer pays
     return disbursement
 
 
@@ -173,7 +175,7 @@ def test_split_an_award_into_tranches(pending, client_for):
 
 
 def test_pay_in_another_currency_at_a_recorded_rate(pending, client_for):
-    tranches.disbursement_approve(disbursement_id=pending.pk, by=pending.finance)
+    tranches.disbursement_approve(disbursement_id=pending.pk, by=pending.treasurer)
     client = _as(client_for, pending.finance)
     url = f"/finance/disbursements/{pending.pk}/do/pay/"
     no_rate = client.post(url, {"paid_on": TODAY.isoformat(), "reference": "TRF-7", "currency": "HNL",
@@ -223,7 +225,7 @@ def test_previewing_a_payment_tells_no_one_and_issues_nothing(pending, client_fo
     from letters.models import ScheduleDocument
     from notifications.models import Notification
 
-    tranches.disbursement_approve(disbursement_id=pending.pk, by=pending.finance)
+    tranches.disbursement_approve(disbursement_id=pending.pk, by=pending.treasurer)
     client = _as(client_for, pending.finance)
     with django_capture_on_commit_callbacks() as queued:
         response = client.post(f"/finance/disbursements/{pending.pk}/do/pay/", {
@@ -263,3 +265,18 @@ def test_approving_a_disbursement_is_previewed(pending, client_for):
     assert "Approved by finance" in html
     pending.refresh_from_db()
     assert pending.status == DisbursementStatus.APPROVED
+
+
+def test_the_officer_who_approved_may_not_pay_and_is_told_why(pending, client_for):
+    client = _as(client_for, pending.finance)
+    _preview_then_confirm(client, f"/finance/disbursements/{pending.pk}/do/approve/", {})
+    refused = client.post(f"/finance/disbursements/{pending.pk}/do/pay/", {
+        "paid_on": TODAY.isoformat(), "reference": "TRF-9", "step": "preview"})
+    assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == DisbursementStatus.APPROVED
+    payer = _as(client_for, pending.treasurer)
+    _preview_then_confirm(payer, f"/finance/disbursements/{pending.pk}/do/pay/",
+                          {"paid_on": TODAY.isoformat(), "reference": "TRF-9"})
+    pending.refresh_from_db()
+    assert pending.status == DisbursementStatus.PAID
