@@ -6,7 +6,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from funds.models import FundCode
@@ -15,7 +14,7 @@ from organizations.models import Organization
 
 from . import services
 from .errors import Invalid, NotPermitted
-from .models import Application, Document, InformationRequest, Review
+from .models import Application, ApplicationChange, Document, InformationRequest, Review
 from .parsers import UploadParser
 from .permissions import may_see_reviews
 from .representation import application_detail_json, application_list_json, list_rows
@@ -60,7 +59,6 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """
 
     filterset_class = ApplicationFilter
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
         queryset = applications_visible_to(self.request.user).select_related("fund", "organization")
@@ -70,7 +68,11 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         # Most applications never had an information request: ask in the same query whether this one
         # did, and read them only then (``application_detail_json``).
         return queryset.annotate(
-            has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk")))
+            has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk"))),
+            has_changes=Exists(ApplicationChange.objects.filter(application=OuterRef("pk"))),
+            has_conflicts=Exists(
+                Review.objects.filter(application=OuterRef("pk"), conflict_of_interest=True)
+            ),
         )
 
     def filter_queryset(self, queryset):

@@ -319,13 +319,19 @@ class Review(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
+    superseded_at = models.DateTimeField(
+        _("superseded"), null=True, blank=True,
+        help_text=_("When the organisation changed its answers after this review: the review no longer "
+                    "counts toward the quorum and the member may review again."),
+    )
 
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_each"),
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_current_review_each",
+                                    condition=Q(superseded_at__isnull=True)),
             models.CheckConstraint(
                 name="score_from_1_to_5",
                 condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
@@ -339,3 +345,24 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.reviewer}"
+
+
+class ApplicationChange(models.Model):
+    """What the organisation changed in its answers after submitting (while information was requested):
+    each field's old and new value, and the assessment before and after. Never edited."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                           related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    fields = models.JSONField(_("changed fields"), help_text=_('{"field": {"old": ..., "new": ...}}'))
+    assessment_before = models.JSONField(_("assessment before"), null=True, blank=True)
+    assessment_after = models.JSONField(_("assessment after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change to an application")
+        verbose_name_plural = _("changes to applications")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.application_id}: {', '.join(self.fields)}"

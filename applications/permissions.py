@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from organizations.access import access_for
 
-from .workflow import AWARDED, TRANSITIONS, Actor
+from .workflow import AWARDED, TRANSITIONS, Actor, Status
 
 
 def actors_for(user, application) -> frozenset[str]:
@@ -15,7 +15,13 @@ def actors_for(user, application) -> frozenset[str]:
         actors.add(Actor.APPLICANT)
     if access.is_secretariat:
         actors.add(Actor.SECRETARIAT)
-    if access.chairs(application.fund_id):
+    if application.status == Status.COMMITTEE_REVIEW:
+        # The decision in committee: the chair's, unless the chair declared a conflict of interest.
+        from .reviews import decides
+
+        if decides(access, application):
+            actors.add(Actor.CHAIR)
+    elif access.chairs(application.fund_id):
         actors.add(Actor.CHAIR)
     if access.is_finance:
         actors.add(Actor.FINANCE)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.access import access_for
-from organizations.choices import Role
+from organizations.choices import COMMITTEE_ROLES, Role
 from organizations.models import StaffRole
 
 from .errors import Invalid, NotPermitted, WrongState
@@ -21,7 +22,7 @@ def committee_member_ids(fund_id: int) -> set[int]:
     """Members of the fund's committee; the chair is one of them."""
     return set(
         StaffRole.objects.active()
-        .filter(fund_id=fund_id, role__in=[Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR])
+        .filter(fund_id=fund_id, role__in=sorted(COMMITTEE_ROLES))
         .values_list("user_id", flat=True)
     )
 
@@ -50,7 +51,7 @@ def quorum_status(application: Application) -> Quorum:
     """
     members = committee_member_ids(application.fund_id)
     reviews = list(
-        Review.objects.filter(application=application, reviewer_id__in=members)
+        Review.objects.filter(application=application, reviewer_id__in=members, superseded_at__isnull=True)
         .values_list("conflict_of_interest", flat=True)
     )
     conflicted = sum(1 for conflict in reviews if conflict)
@@ -60,6 +61,56 @@ def quorum_status(application: Application) -> Quorum:
     needed = int((Decimal(eligible) * fraction).to_integral_value(rounding=ROUND_FLOOR)) + 1
     return Quorum(members=len(members), conflicted=conflicted, reviews=reviewed,
                   needed=min(needed, eligible) if eligible else 1)
+
+
+def conflicted_reviewer_ids(application) -> frozenset[int]:
+    """The people who declared a conflict of interest on ``application`` (read once per object; a list
+    may set ``_conflicted_reviewer_ids`` for all its rows with one query)."""
+    known = getattr(application, "_conflicted_reviewer_ids", None)
+    if known is None:
+        known = frozenset(
+            Review.objects.filter(application_id=application.pk, conflict_of_interest=True)
+            .values_list("reviewer_id", flat=True)
+        )
+        application._conflicted_reviewer_ids = known
+    return known
+
+
+def _holder(fund_id: int, role: str) -> int | None:
+    return (StaffRole.objects.active().filter(fund_id=fund_id, role=role)
+            .values_list("user_id", flat=True).first())
+
+
+def decides(access, application) -> bool:
+    """Whether the person with ``access`` records the committee's decision on ``application``.
+
+    The chair decides, unless the chair declared a conflict of interest: then the fund's parameter
+    ``conflicted_chair_replaced_by`` names who decides instead, the deputy chair (if there is one
+    without a conflict; otherwise the secretariat) or the fund secretariat. Nobody who declared a
+    conflict ever decides.
+    """
+    fund_id = application.fund_id
+    if not (access.chairs(fund_id) or access.deputises(fund_id) or access.is_secretariat):
+        return False
+    conflicted = conflicted_reviewer_ids(application)
+    if access.user_id in conflicted:
+        return False
+    if access.chairs(fund_id):
+        return True
+    chair_id = _holder(fund_id, Role.COMMITTEE_CHAIR) if conflicted else None
+    if chair_id is None or chair_id not in conflicted:
+        return False
+    from funds.models import Fund
+
+    fund = Fund.objects.get(pk=fund_id)
+    submitted_at = getattr(application, "submitted_at", None)
+    on = timezone.localdate(submitted_at) if submitted_at else timezone.localdate()
+    replacement = fund.parameters_on(on).conflicted_chair_replaced_by
+    if replacement == "deputy_chair":
+        deputy_id = _holder(fund_id, Role.DEPUTY_CHAIR)
+        if deputy_id is not None and deputy_id not in conflicted:
+            return access.deputises(fund_id)
+    return access.is_secretariat
 
 
 def review_submit(*, application_id: int, by, conflict_of_interest: bool = False, score=None,
@@ -76,7 +127,8 @@ def review_submit(*, application_id: int, by, conflict_of_interest: bool = False
             raise NotPermitted(_("Only members of the fund's committee review its applications."))
         if application.status != Status.COMMITTEE_REVIEW:
             raise WrongState(_("Only an application in committee review can be reviewed."))
-        existing = Review.objects.filter(application=application, reviewer=by).first()
+        existing = Review.objects.filter(application=application, reviewer=by,
+                                         superseded_at__isnull=True).first()
         if existing is not None:
             if existing.conflict_of_interest:
                 raise WrongState(_("You declared a conflict of interest on this application."))

@@ -55,16 +55,28 @@ class InformationRequestSerializer(serializers.Serializer):
     expired_at = serializers.DateTimeField(allow_null=True)
 
 
+class ApplicationChangeSerializer(serializers.Serializer):
+    """Answers the organisation changed after submitting: ``fields`` maps each to ``{"old", "new"}``."""
+
+    at = serializers.DateTimeField()
+    by = serializers.CharField(source="by.username")
+    fields = serializers.DictField()
+    assessment_before = serializers.DictField(allow_null=True)
+    assessment_after = serializers.DictField(allow_null=True)
+
+
 class ApplicationDetailSerializer(ApplicationListSerializer):
     """One application with its fund fields (flat, as in the API contract) and its assessment."""
 
     assessment = serializers.SerializerMethodField()
     information_requests = InformationRequestSerializer(many=True, read_only=True)
+    changes = ApplicationChangeSerializer(many=True, read_only=True)
 
     class Meta(ApplicationListSerializer.Meta):
         fields = [
             *ApplicationListSerializer.Meta.fields, "assessment", "decision_warning_on",
             "decided_at", "decision_reason", "conditions", "decision_terms", "information_requests",
+            "changes",
         ]
 
     @extend_schema_field(serializers.DictField())
@@ -125,8 +137,8 @@ class ReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "reviewer", "conflict_of_interest", "score", "criteria", "recommendation",
-                  "comment", "created_at"]
-        read_only_fields = ["id", "reviewer", "created_at"]
+                  "comment", "created_at", "superseded_at"]
+        read_only_fields = ["id", "reviewer", "created_at", "superseded_at"]
 
 
 class ReviewInputSerializer(serializers.Serializer):

@@ -21,10 +21,11 @@ from funds.ledger import OverBudget, fund_balances, fund_commit, fund_lock, fund
 from funds.models import Account, Fund, FundParameters, LedgerEntry
 from funds.money import Money
 from funds.rules.base import Assessment, AssessmentContext
+from organizations.models import Organization
 
 from . import events
 from .errors import Invalid, NotPermitted, WrongState
-from .models import Application, Document, InformationRequest, TransitionLog
+from .models import Application, ApplicationChange, Document, InformationRequest, TransitionLog
 from .permissions import actors_for, may_run
 from .reviews import quorum_status
 from .uploads import check_upload
@@ -140,16 +141,48 @@ def application_create(*, fund: Fund, organization, by, fields: dict[str, Any]) 
 
 
 def application_update(*, application_id: int, by, fields: dict[str, Any]) -> Application:
+    """Edit a draft, or a submitted application whose information was requested.
+
+    A submitted application's changed answers reopen its assessment: it is computed again from the new
+    answers and stored, the change is recorded with old and new values for the committee, and the
+    reviews given before it no longer count toward the quorum.
+    """
     with transaction.atomic():
         application = _locked(application_id)
-        if not may_run(by, application, "submit"):
+        if Actor.APPLICANT not in actors_for(by, application):
             raise NotPermitted()
         if application.status not in EDITABLE_STATES:
             raise WrongState(_("Only a draft or an application awaiting information can be edited."))
-        application.data = _validated_fields(application.fund, fields, base=application.data)
+        before = application.data
+        application.data = _validated_fields(application.fund, fields, base=before)
         application.requested_amount = _requested_amount(application.fund, application.data)
-        application.save(update_fields=["data", "requested_amount", "updated_at"])
+        changed = {
+            name: {"old": before.get(name), "new": application.data.get(name)}
+            for name in sorted(set(before) | set(application.data))
+            if before.get(name) != application.data.get(name)
+        }
+        update_fields = ["data", "requested_amount", "updated_at"]
+        if application.status != Status.DRAFT and changed:
+            _lock_organization(application)
+            assessment_before = application.assessment
+            application.assessment = application_assess(application).as_json()
+            update_fields.append("assessment")
+            ApplicationChange.objects.create(
+                application=application, by=by, fields=changed,
+                assessment_before=assessment_before, assessment_after=application.assessment,
+            )
+            application.reviews.filter(conflict_of_interest=False, superseded_at__isnull=True).update(
+                superseded_at=timezone.now()
+            )
+        application.save(update_fields=update_fields)
     return application
+
+
+def _lock_organization(application: Application) -> None:
+    """Lock the organisation's row: rules per organisation (one subsidy a year, a cap per organisation)
+    are then checked and written by one transaction at a time. Taken after the application's row and
+    before the fund's, always in that order."""
+    Organization.objects.select_for_update().filter(pk=application.organization_id).first()
 
 
 # --------------------------------------------------------------------------- transitions
@@ -166,6 +199,7 @@ def application_submit(*, application_id: int, by) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "submit", by)
+        _lock_organization(application)
         fund, rules = application.fund, application.fund.rules
         today = _today()
         ctx = application_context(application, on=today)
@@ -306,10 +340,17 @@ def _parse_amount(raw, field="amount") -> Decimal:
 
 def application_approve(*, application_id: int, by, amount=None, reason: str = "",
                         conditions: str = "", terms: dict[str, Any] | None = None) -> Application:
-    """The chair's approval: commits ``amount`` from the fund, never more than assessed or available."""
+    """The chair's approval: commits ``amount`` from the fund, never more than available.
+
+    Eligibility and the maximum are assessed again here, with the organisation's and the fund's rows
+    locked, whatever was stored at submission: what others were awarded since (the year's budget, the
+    caps per organisation) and what the fund still has count as they are at this moment.
+    """
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "approve", by)
+        _lock_organization(application)
+        fund = fund_lock(application.fund_id)
         quorum = quorum_status(application)
         errors: dict[str, list] = {}
         if not quorum.reached:
@@ -317,16 +358,22 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
                 _("The committee has not reached its quorum: %(done)d of %(needed)d reviews.")
                 % {"done": quorum.reviews, "needed": quorum.needed}
             ]
-        max_award = application.assessment.get("max_award") if application.assessment else None
+        available = fund_balances(fund).money("available")
+        assessment = application_assess(application, available=available)
+        if not assessment.eligible:
+            errors.setdefault("non_field_errors", []).extend(str(r) for r in assessment.reasons)
+        max_award = assessment.max_award.amount if assessment.max_award is not None else None
         if amount is None or amount == "":
             amount = max_award
         if amount is None:
             raise Invalid({"amount": [_("Give the amount to approve.")], **errors})
         amount = _parse_amount(amount)
-        if max_award is not None and amount > Decimal(max_award):
+        if amount > available.amount:
+            errors.setdefault("amount", []).append(str(OverBudget(Money(amount, fund.currency), available)))
+        elif max_award is not None and amount > max_award:
             errors.setdefault("amount", []).append(
                 _("The amount cannot exceed the assessed maximum of %s.")
-                % Money(Decimal(max_award), application.currency)
+                % Money(max_award, application.currency)
             )
         try:
             decision_terms = application.fund.rules.approval_terms(
@@ -342,7 +389,6 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
                            for name, messages in exc.detail.items()})
         if errors:
             raise Invalid(errors)
-        fund = fund_lock(application.fund_id)
         try:
             fund_commit(fund=fund, amount=amount, application=application, by=by)
         except OverBudget as exc:

@@ -194,6 +194,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             by=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             amount=data["amount"],
+            currency=data.get("currency"),
             paid_on=data["paid_on"],
             reference=data["reference"],
         )
@@ -230,7 +231,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         loan = self.get_object()
         data = dict(_valid(ReschedulePreviewSerializer, request.data))
         data.pop("reason", None)
-        plan = loan_services.loan_reschedule_preview(loan_id=loan.pk, **data)
+        plan = loan_services.loan_reschedule_preview(loan_id=loan.pk, by=request.user, **data)
         return Response(SchedulePlanSerializer(plan).data)
 
     @extend_schema(request=FinanceReasonSerializer, responses=LoanSerializer)

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from funds.rules.fields import PlausibleDate
@@ -7,6 +9,8 @@ from funds.rules.fields import PlausibleDate
 from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Refund, Remainder, Repayment
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+# An amount given to Fondos fits the amount columns (14 digits, 2 of them decimals).
+MONEY_IN = {"max_digits": 14, "decimal_places": 2}
 
 
 class DisbursementSerializer(serializers.ModelSerializer):
@@ -50,7 +54,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
 class PaySerializer(serializers.Serializer):
     paid_on = PlausibleDate()
     reference = serializers.CharField(max_length=100)
-    amount = serializers.DecimalField(required=False, **MONEY)
+    amount = serializers.DecimalField(required=False, **MONEY_IN)
     currency = serializers.CharField(required=False, min_length=3, max_length=3)
     exchange_rate = serializers.DecimalField(required=False, max_digits=18, decimal_places=8)
     remainder = serializers.ChoiceField(choices=Remainder.choices, required=False, default="")
@@ -62,7 +66,7 @@ class FinanceReasonSerializer(serializers.Serializer):
 
 
 class SplitSerializer(serializers.Serializer):
-    amounts = serializers.ListField(child=serializers.DecimalField(**MONEY), min_length=2)
+    amounts = serializers.ListField(child=serializers.DecimalField(**MONEY_IN), min_length=2)
 
 
 class LoanSerializer(serializers.ModelSerializer):
@@ -104,6 +108,7 @@ class LoanSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.DecimalField(**MONEY))  # a decimal string, as every amount
     def get_outstanding(self, loan) -> Decimal:
         """Principal still owed on the books: nothing once written off or before the money is paid."""
         if loan.status in (LoanStatus.WRITTEN_OFF, LoanStatus.PENDING):
@@ -168,8 +173,10 @@ class RepaymentSerializer(serializers.ModelSerializer):
 
 
 class RepaymentInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY)
-    paid_on = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY_IN)
+    currency = serializers.CharField(required=False, min_length=3, max_length=3,
+                                     help_text=_("The loan's currency; any other is refused."))
+    paid_on = PlausibleDate()
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
@@ -209,7 +216,7 @@ class SchedulePlanSerializer(serializers.Serializer):
 
 
 class RecoveryInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**MONEY_IN)
     received_on = serializers.DateField()
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -222,7 +229,7 @@ class RecoverySerializer(serializers.ModelSerializer):
 
 
 class RefundInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**MONEY_IN)
     paid_on = serializers.DateField()
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 

@@ -174,7 +174,8 @@ def _review_reminder(deadline: Deadline, today: datetime.date) -> str:
     application = deadline.application
     if application.status != Status.COMMITTEE_REVIEW:
         return "not_in_review"
-    reviewed = set(application.reviews.values_list("reviewer_id", flat=True))
+    current = application.reviews.filter(superseded_at__isnull=True)
+    reviewed = set(current.values_list("reviewer_id", flat=True))
     outstanding = committee_member_ids(application.fund_id) - reviewed
     if outstanding:
         sent = application.sent_to_committee_at

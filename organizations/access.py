@@ -6,7 +6,7 @@ along with the token) and cached on the user object.
 
 from dataclasses import dataclass
 
-from .choices import Role
+from .choices import COMMITTEE_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Access:
     member_fund_ids: frozenset[int]
     chair_fund_ids: frozenset[int]
     is_superuser: bool = False
+    deputy_fund_ids: frozenset[int] = frozenset()
 
     @property
     def is_authenticated(self) -> bool:
@@ -60,6 +61,9 @@ class Access:
     def chairs(self, fund_id: int) -> bool:
         return fund_id in self.chair_fund_ids
 
+    def deputises(self, fund_id: int) -> bool:
+        return fund_id in self.deputy_fund_ids
+
 
 ANONYMOUS = Access(None, None, frozenset(), frozenset(), frozenset())
 
@@ -79,7 +83,7 @@ def remember_access(user, roles) -> Access:
     For callers that already read the roles in another query (the API's token authentication).
     """
     roles = list(roles)
-    committee_roles = {Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR}
+    committee_roles = COMMITTEE_ROLES
     access = Access(
         user_id=user.pk,
         organization_id=user.organization_id,
@@ -87,6 +91,7 @@ def remember_access(user, roles) -> Access:
         member_fund_ids=frozenset(fund for role, fund in roles if role in committee_roles),
         chair_fund_ids=frozenset(fund for role, fund in roles if role == Role.COMMITTEE_CHAIR),
         is_superuser=user.is_superuser,
+        deputy_fund_ids=frozenset(fund for role, fund in roles if role == Role.DEPUTY_CHAIR),
     )
     user._fondos_access = access
     return access

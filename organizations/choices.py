@@ -78,9 +78,13 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Fund secretariat")
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     COMMITTEE_CHAIR = "committee_chair", _("Committee chair")
+    DEPUTY_CHAIR = "deputy_chair", _("Deputy committee chair")
     FINANCE = "finance", _("Finance")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-FUND_SCOPED_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR})
+FUND_SCOPED_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.DEPUTY_CHAIR})
+# A deputy chair is a member of the committee who decides in the chair's place when the chair declared
+# a conflict of interest (if the fund's parameters say so).
+COMMITTEE_ROLES = FUND_SCOPED_ROLES

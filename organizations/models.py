@@ -158,6 +158,11 @@ class StaffRole(models.Model):
                 fields=["fund"],
                 condition=Q(role=Role.COMMITTEE_CHAIR, revoked_at__isnull=True),
             ),
+            models.UniqueConstraint(
+                name="one_deputy_chair_per_fund",
+                fields=["fund"],
+                condition=Q(role=Role.DEPUTY_CHAIR, revoked_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -387,6 +387,10 @@ def staff_role_grant(*, user: User, role: str, fund=None, by: User) -> StaffRole
         if role == Role.COMMITTEE_CHAIR and StaffRole.objects.active().filter(
                 role=Role.COMMITTEE_CHAIR, fund=fund).exists():
             raise Invalid({"role": [_("This fund's committee already has a chair; remove that role first.")]})
+        if role == Role.DEPUTY_CHAIR and StaffRole.objects.active().filter(
+                role=Role.DEPUTY_CHAIR, fund=fund).exists():
+            raise Invalid({"role": [
+                _("This fund's committee already has a deputy chair; remove that role first.")]})
         granted = StaffRole.objects.create(user=user, role=role, fund=fund, granted_by=by)
         if role in required_roles() and confirmed_device(user) is None:
             # Tokens issued on the password alone would get round the second factor the role requires.

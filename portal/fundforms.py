@@ -145,8 +145,12 @@ def steps_for(fund) -> list[tuple[str, Any, list[str]]]:
     return steps
 
 
-def _label(name: str, drf_field) -> Any:
+def label_for(name: str, drf_field) -> Any:
+    """The label a field of the application form carries."""
     return LABELS.get(name) or drf_field.label or name.replace("_", " ").capitalize()
+
+
+_label = label_for
 
 
 def _input(name: str, html_name: str, drf_field, value) -> Input:

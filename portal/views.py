@@ -9,6 +9,7 @@ button the API would refuse, and another organisation's application is "not foun
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -331,7 +332,8 @@ def application_context(request, application, *, form_errors=None, failed_action
     quorum = None
     if show_reviews:
         reviews = list(Review.objects.filter(application=application).select_related("reviewer"))
-        my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
+        my_review = next((r for r in reviews
+                          if r.reviewer_id == request.user.pk and r.superseded_at is None), None)
         if application.status in (Status.COMMITTEE_REVIEW, *AWARDED):
             quorum = quorum_status(application)
     may_review = (access.sits_on(application.fund_id) and application.status == Status.COMMITTEE_REVIEW
@@ -357,6 +359,7 @@ def application_context(request, application, *, form_errors=None, failed_action
         "open_request": open_request,
         "information_requests": application.information_requests.all(),
         "show_reviews": show_reviews,
+        "changes": _changes(application) if show_reviews else [],
         "reviews": reviews,
         "my_review": my_review,
         "may_review": may_review,
@@ -394,6 +397,27 @@ def _loan_asked(application, post) -> dict:
         "harvest_dates": dates,
         "harvest_dates_text": "\n".join(dates),
     }
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _changes(application):
+    """What the organisation changed after submitting, field by field, for the committee."""
+    labels = application.fund.rules.fields_serializer().fields
+    changes = list(application.changes.select_related("by"))
+    for change in changes:
+        change.rows = [
+            {"label": fundforms.label_for(name, labels[name]) if name in labels else name,
+             "old": _shown(values.get("old")), "new": _shown(values.get("new"))}
+            for name, values in change.fields.items()
+        ]
+    return changes
 
 
 def _field_summary(application):
@@ -535,6 +559,6 @@ def committee_review(request, pk):
 
 def prefetch_for_queue(queryset):
     return queryset.select_related("fund", "organization").prefetch_related(
-        Prefetch("reviews", queryset=Review.objects.only("id", "application_id", "reviewer_id",
-                                                         "conflict_of_interest"))
+        Prefetch("reviews", queryset=Review.objects.filter(superseded_at__isnull=True).only(
+            "id", "application_id", "reviewer_id", "conflict_of_interest"))
     )

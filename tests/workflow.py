@@ -167,6 +167,16 @@ def drive(*, fund_code: str, to: str, applicant=None, cast: Cast | None = None, 
     return application
 
 
+def approved_on(application, day: datetime.date) -> None:
+    """Move an award's approval back to ``day``, for tests that pay it in the past: no payment may be
+    dated before its approval."""
+    from applications.models import Application
+
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+    Application.objects.filter(pk=application.pk).update(decided_at=moment)
+    application.decided_at = moment
+
+
 def review_all(application, cast: Cast, recommendation="approve"):
     for member in cast.members:
         review_submit(application_id=application.pk, by=member, score=4,

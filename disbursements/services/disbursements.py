@@ -27,7 +27,7 @@ from funds.ledger import credit, debit, fund_release_commitment, ledger_post
 from funds.models import Account, FundKind, TransactionKind
 from funds.money import Money, minor_unit, quantize
 
-from .common import given_reason, parse_amount, require_finance, today
+from .common import given_reason, not_before_approval, parse_amount, require_finance, today
 from .loans import loan_create_for_application, loan_disbursed
 
 
@@ -188,9 +188,13 @@ def disbursement_pay(
             ]})
         currency = (currency or fund.currency).upper()
         rate = _exchange_rate(exchange_rate, currency, fund.currency)
+        payment_amount = quantize(paid * rate, minor_unit(currency))
+        if payment_amount.adjusted() >= PAYMENT_AMOUNT_WHOLE_DIGITS:
+            raise Invalid({"exchange_rate": [_("At this rate the amount paid is too large; check it.")]})
         application = Application.objects.select_related("fund", "organization").get(
             pk=disbursement.application_id
         )
+        not_before_approval(paid_on, application, "paid_on")
         loan = None
         if fund.kind == FundKind.LOAN:
             loan = Loan.objects.select_for_update().get(application=application)
@@ -220,7 +224,7 @@ def disbursement_pay(
         disbursement.payment_reference = reference[:100]
         disbursement.payment_currency = currency
         disbursement.exchange_rate = rate
-        disbursement.payment_amount = quantize(paid * rate, minor_unit(currency))
+        disbursement.payment_amount = payment_amount
         disbursement.paid_by = by
         disbursement.remainder = remainder if short else ""
         disbursement._history_user = by
@@ -264,6 +268,11 @@ def _remainder_settle(disbursement: Disbursement, *, application: Application, s
         amount=short,
         currency=disbursement.currency,
     )
+
+
+# Whole-number digits of the amount in the currency paid in (a column of 18 digits, 4 of them decimals;
+# one digit less, so that SQLite's floating-point storage reads it back within the column).
+PAYMENT_AMOUNT_WHOLE_DIGITS = 13
 
 
 def _exchange_rate(raw, currency: str, fund_currency: str) -> Decimal:

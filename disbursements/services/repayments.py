@@ -18,7 +18,7 @@ from disbursements.models import LIVE_LOAN_STATES, Instalment, Loan, LoanStatus,
 from funds.ledger import credit, debit, ledger_post, ledger_reverse
 from funds.models import Account, TransactionKind
 
-from .common import given_reason, parse_amount, require_finance, today
+from .common import given_reason, not_before_approval, parse_amount, require_finance, today
 from .loans import loan_credit_balance, locked_loan, refresh_status
 from .schedules import current_instalments
 
@@ -88,10 +88,12 @@ def _fingerprint(amount: Decimal, paid_on: datetime.date, reference: str) -> str
 
 
 def repayment_record(
-    *, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "", idempotency_key: str
+    *, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "", idempotency_key: str,
+    currency: str | None = None,
 ) -> tuple[Repayment, bool]:
     """Record money paid back. The same key with the same request returns the first repayment
-    (``created`` is False); the same key with another request is refused."""
+    (``created`` is False); the same key with another request is refused. A repayment is in the loan's
+    currency: ``currency``, when given, must be the loan's."""
     require_finance(by)
     key = (idempotency_key or "").strip()
     if not key or len(key) > 255:
@@ -99,6 +101,9 @@ def repayment_record(
     reference = (reference or "").strip()[:100]
     with transaction.atomic():
         loan = locked_loan(loan_id)
+        if currency not in (None, "", loan.currency):
+            raise Invalid({"currency": [_("A repayment is recorded in the loan's currency, %(currency)s.")
+                                        % {"currency": loan.currency}]})
         amount = parse_amount(amount, loan.currency)
         fingerprint = _fingerprint(amount, paid_on, reference)
         existing = Repayment.objects.filter(loan=loan, idempotency_key=key).first()
@@ -110,6 +115,7 @@ def repayment_record(
             raise WrongState(_("Repayments are recorded on active loans only."))
         if paid_on > today():
             raise Invalid({"paid_on": [_("A repayment cannot be dated in the future.")]})
+        not_before_approval(paid_on, loan.application, "paid_on")
         if loan.schedule_starts_on and paid_on < loan.schedule_starts_on:
             raise Invalid(
                 {
@@ -184,6 +190,7 @@ def loan_refund_record(*, loan_id: int, by, amount, paid_on: datetime.date, refe
             ]})
         if paid_on > today():
             raise Invalid({"paid_on": [_("A refund cannot be dated in the future.")]})
+        not_before_approval(paid_on, loan.application, "paid_on")
         tx = ledger_post(
             fund=loan.fund,
             kind=TransactionKind.REFUND,

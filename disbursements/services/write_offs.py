@@ -18,7 +18,7 @@ from funds.ledger import credit, debit, ledger_post
 from funds.models import Account, TransactionKind
 from organizations.access import access_for
 
-from .common import ZERO, given_reason, parse_amount, require_finance, today
+from .common import ZERO, given_reason, not_before_approval, parse_amount, require_finance, today
 from .loans import locked_loan
 from .schedules import principal_outstanding
 
@@ -99,6 +99,7 @@ def loan_recovery_record(
             )
         if received_on > today():
             raise Invalid({"received_on": [_("A recovery cannot be dated in the future.")]})
+        not_before_approval(received_on, loan.application, "received_on")
         tx = ledger_post(
             fund=loan.fund,
             kind=TransactionKind.RECOVERY,

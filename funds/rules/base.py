@@ -32,6 +32,15 @@ COMMON_PARAMETERS: dict[str, Any] = {
     # Separation of duties: the finance officer who approves a disbursement may not pay it, unless
     # the fund relaxes it (a one-person office).
     "same_person_may_approve_and_pay": False,
+    # Who records the committee's decision when the chair declared a conflict of interest: the deputy
+    # chair ("deputy_chair"; the secretariat when the deputy is missing or conflicted too), or the fund
+    # secretariat straight away ("secretariat").
+    "conflicted_chair_replaced_by": "deputy_chair",
+}
+
+# Parameters whose value is one of a few words, not a number.
+CHOICE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "conflicted_chair_replaced_by": ("deputy_chair", "secretariat"),
 }
 
 
@@ -169,6 +178,11 @@ class FundRules:
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:
+    if name in CHOICE_PARAMETERS:
+        if raw not in CHOICE_PARAMETERS[name]:
+            raise ValueError(_("%(name)s must be one of: %(choices)s.")
+                             % {"name": name, "choices": ", ".join(CHOICE_PARAMETERS[name])})
+        return raw
     if isinstance(default, bool):
         if not isinstance(raw, bool):
             raise ValueError(_("%s must be true or false.") % name)

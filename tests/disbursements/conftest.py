@@ -4,7 +4,7 @@ import pytest
 
 from disbursements.models import Disbursement, Loan
 from disbursements.services import disbursements as tranches
-from tests.workflow import drive
+from tests.workflow import approved_on, drive
 
 YOUTH = "youth-revolving"
 TERMS = {
@@ -22,6 +22,7 @@ def paid_loan(*, paid_on: datetime.date, amount="3000.00", terms=None, applicant
         fund_code=YOUTH, to="conditions_accepted", amount=amount, terms=terms or TERMS, applicant=applicant
     )
     finance = application.cast.finance
+    approved_on(application, paid_on)
     disbursement = Disbursement.objects.get(application=application)
     tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on, reference="TRF-1")

@@ -24,7 +24,7 @@ from disbursements.services import repayments, write_offs
 from disbursements.services.schedules import principal_outstanding
 from funds.ledger import fund_balances, fund_capital_add
 from funds.models import Fund, LedgerEntry
-from tests.workflow import cast_for, drive
+from tests.workflow import approved_on, cast_for, drive
 
 TODAY = datetime.date.today()
 amounts = st.integers(min_value=1, max_value=400_000).map(lambda cents: Decimal(cents) / 100)
@@ -55,6 +55,7 @@ class FundBooks(RuleBasedStateMachine):
         except Refused:
             return None  # over budget: refused, nothing committed
         disbursement = Disbursement.objects.get(application=application)
+        approved_on(application, TODAY - datetime.timedelta(days=days_ago))
         tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.treasurer)
         tranches.disbursement_pay(
             disbursement_id=disbursement.pk,

@@ -10,7 +10,7 @@ from applications.models import Application, Review
 from disbursements.models import Disbursement, Loan, Repayment
 from organizations.choices import Role
 from tests.factories import OppUserFactory, staff_user
-from tests.workflow import drive, pdf_upload
+from tests.workflow import approved_on, drive, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +226,7 @@ def test_repayment_form_is_safe_against_a_double_submit(client_for):
     disbursement = Disbursement.objects.get(application=application)
     client_for(application.cast.treasurer).post(f"/finance/disbursements/{disbursement.pk}/approve/")
     paid_on = timezone.localdate() - datetime.timedelta(days=95)
+    approved_on(application, paid_on)
     finance.post(f"/finance/disbursements/{disbursement.pk}/pay/",
                  {"paid_on": paid_on.isoformat(), "reference": "TRF-1"})
     loan = Loan.objects.get(application=application)

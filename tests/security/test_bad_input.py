@@ -17,7 +17,7 @@ from disbursements.services import disbursements as tranches
 from funds.models import LedgerEntry
 from organizations.choices import Role
 from tests.factories import staff_user
-from tests.workflow import drive, review_all, valid_fields
+from tests.workflow import approved_on, drive, review_all, valid_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +250,7 @@ def test_loan_repayment_refuses_bad_values(api_as, field, values):
         "annual_interest_rate": "6", "term_months": 12, "repayment_frequency": "monthly"})
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
+    approved_on(application, TODAY - datetime.timedelta(days=10))
     tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance,
                                            paid_on=TODAY - datetime.timedelta(days=10), reference="TRF-1")

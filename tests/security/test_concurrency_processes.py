@@ -18,7 +18,7 @@ from disbursements.models import Disbursement, Loan, Repayment
 from disbursements.services import disbursements as tranches
 from funds.ledger import fund_balances, fund_capital_add, ledger_totals_verify
 from funds.models import Fund, FundCode, FundKind, LedgerEntry, LedgerTransaction, TransactionKind
-from tests.workflow import cast_for, drive, review_all
+from tests.workflow import approved_on, cast_for, drive, review_all
 
 from .processes import race
 
@@ -115,6 +115,7 @@ def test_one_repayment_posted_twice_at_once_with_the_same_key_is_recorded_once(a
     finance = application.cast.finance
     disbursement = Disbursement.objects.get(application=application)
     paid_on = timezone.localdate() - datetime.timedelta(days=40)
+    approved_on(application, paid_on)
     tranches.disbursement_approve(disbursement_id=disbursement.pk, by=application.cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=finance, paid_on=paid_on,
                                            reference="TRF-1")

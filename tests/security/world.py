@@ -20,7 +20,7 @@ from organizations.accounts import new_token
 from organizations.choices import Role
 from organizations.models import Invitation, JoinRequest, StaffRole
 from tests.factories import OppUserFactory, staff_user
-from tests.workflow import cast_for, drive
+from tests.workflow import approved_on, cast_for, drive
 
 YOUTH = "youth-revolving"
 LOAN_TERMS = {"annual_interest_rate": "6", "term_months": 12, "grace_months": 0,
@@ -54,6 +54,7 @@ def build_world() -> World:
     paid_on = timezone.localdate() - datetime.timedelta(days=40)
     loan_application = drive(fund_code=YOUTH, to="conditions_accepted", applicant=owner, cast=cast,
                              amount="3000.00", terms=LOAN_TERMS)
+    approved_on(loan_application, paid_on)
     disbursement = Disbursement.objects.get(application=loan_application)
     tranches.disbursement_approve(disbursement_id=disbursement.pk, by=cast.treasurer)
     tranches.disbursement_pay(disbursement_id=disbursement.pk, by=cast.finance, paid_on=paid_on,
