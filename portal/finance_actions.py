@@ -156,10 +156,10 @@ def _disbursement_facts(disbursement_id: int) -> dict:
     return snapshot
 
 
-def _reschedule_plan(loan, data: dict) -> dict:
+def _reschedule_plan(loan, by, data: dict) -> dict:
     """The reschedule's own preview (``loan_reschedule_preview``): the new rows and how the interest of
     the schedule it replaces is carried over."""
-    plan = loans.loan_reschedule_preview(loan_id=loan.pk, **{
+    plan = loans.loan_reschedule_preview(loan_id=loan.pk, by=by, **{
         name: value for name, value in data.items() if name != "reason"})
     currency = loan.currency
     return {
@@ -224,7 +224,7 @@ LOAN_ACTIONS = {
             REASON,
         ),
         serializer=RescheduleSerializer,
-        plan=lambda loan, data: _reschedule_plan(loan, data),
+        plan=lambda loan, by, data: _reschedule_plan(loan, by, data),
         run=lambda loan, by, data: loans.loan_reschedule(loan_id=loan.pk, by=by, **data),
         done=gettext_lazy("The loan was rescheduled."),
         confirm=gettext_lazy("Confirm the new schedule"),
@@ -482,7 +482,7 @@ def _page(request, action: Action, target: _Target):
                 after = rehearse(lambda: action.run(target.obj, request.user, data), target.after)
                 preview = {**after, "rows": _comparison(before, after), "fingerprint": target.fingerprint()}
                 if action.plan is not None:
-                    preview.update(action.plan(target.obj, data))
+                    preview.update(action.plan(target.obj, request.user, data))
             except Invalid as exc:
                 errors = {name: _messages(value) for name, value in exc.errors.items()}
             except (WrongState, NotPermitted) as exc:

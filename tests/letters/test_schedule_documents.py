@@ -54,7 +54,7 @@ def _pay(disbursement, capture, **extra):
     with capture(execute=True):
         return tranches.disbursement_pay(disbursement_id=disbursement.pk,
                                          by=disbursement.application.cast.finance,
-                                         paid_on=TODAY - datetime.timedelta(days=2),
+                                         paid_on=TODAY,
                                          reference="TRF-2026-77", **extra)
 
 
@@ -94,7 +94,7 @@ def test_payment_issues_one_definitive_schedule_and_one_notice(tranche,
     with django_capture_on_commit_callbacks(execute=True):
         paid_again = tranches.disbursement_pay(
             disbursement_id=tranche.pk, by=tranche.application.cast.finance,
-            paid_on=TODAY - datetime.timedelta(days=2), reference="TRF-2026-77")
+            paid_on=TODAY, reference="TRF-2026-77")
     assert paid_again.status == "paid"
     assert Notification.objects.filter(kind=Kind.LOAN_PAID_OUT).count() == written
     assert ScheduleDocument.objects.count() == 1
@@ -109,7 +109,7 @@ def test_a_second_tranche_issues_a_new_document_replacing_the_first(tranche,
     tranches.disbursement_approve(disbursement_id=first.pk, by=treasurer)
     with django_capture_on_commit_callbacks(execute=True):
         tranches.disbursement_pay(disbursement_id=first.pk, by=finance,
-                                  paid_on=TODAY - datetime.timedelta(days=10), reference="T1")
+                                  paid_on=TODAY, reference="T1")
         tranches.disbursement_approve(disbursement_id=second.pk, by=treasurer)
         tranches.disbursement_pay(disbursement_id=second.pk, by=finance, paid_on=TODAY, reference="T2")
     one, two = ScheduleDocument.objects.order_by("sequence")
