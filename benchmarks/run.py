@@ -8,6 +8,8 @@ For each database: migrate, fill with ``manage.py generate_load_data`` (full: 10
   per request, submissions per second through gunicorn (two workers) against a trivial endpoint;
 - ``benchmarks/portfolio_report.py --loans 0``: the report function against one SQL aggregate, on the
   generated portfolio (PostgreSQL);
+- ``benchmarks/outcomes_report.py``: the outcomes report against one SQL aggregate, on the generated
+  awards and their project reports (PostgreSQL);
 - ``benchmarks/deadline_sweep.py``: the sweep at two sizes with the same number due (PostgreSQL; it
   empties the application tables, so it runs last and the next run fills them again);
 and once ``benchmarks/letters.py`` (decision letters per minute for one worker, on its own SQLite).
@@ -101,6 +103,7 @@ def bench_database(name: str, url: str, redis: str | None, scale: dict, reuse: b
     if name == "postgresql":
         figures["portfolio_function"] = run([PYTHON, "benchmarks/portfolio_report.py", "--loans", "0",
                                              "--repeat", "5"], env)
+        figures["outcomes_report"] = run([PYTHON, "benchmarks/outcomes_report.py", "--repeat", "5"], env)
         figures["deadline_sweep"] = run([PYTHON, "benchmarks/deadline_sweep.py", "--sizes",
                                          *[str(size) for size in scale["sweep"]], "--due", "200",
                                          "--repeat", "3"], env, timeout=7200)
@@ -151,6 +154,8 @@ def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> s
                 ]
         for key, title in (("portfolio_function", "Portfolio report function against one SQL aggregate "
                             "(`benchmarks/portfolio_report.py --loans 0`, target ≤ 2×)"),
+                           ("outcomes_report", "Outcomes report against one SQL aggregate of the same "
+                            "figures (`benchmarks/outcomes_report.py`, target ≤ 2×)"),
                            ("deadline_sweep",
                             "Deadline sweep (`benchmarks/deadline_sweep.py`, target ≤ 1.5×)")):
             if result.get(key):

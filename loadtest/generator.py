@@ -3,7 +3,8 @@
 Organisations (each with one OPP user), applications to the four funds in every state with their
 transition history, documents (rows pointing at one tiny shared PDF), information requests, committee
 reviews, deadline timers, decision letters and notices; for awarded applications the disbursements and
-the ledger (commitment on approval; commitment released and money paid out on payment); for the youth
+the ledger (commitment on approval; commitment released and money paid out on payment), and the project
+reports each fund asks for from the payment (``loadtest.reports``); for the youth
 fund's loans a 20-instalment monthly schedule with its repayments (each one a ledger transaction) and
 a few write-offs. Capital is added so that every fund's books balance and nothing is over-committed.
 
@@ -37,6 +38,7 @@ from notifications.models import Deadline, Notification
 from organizations.choices import Role
 from organizations.models import Organization, StaffRole, User
 
+from .reports import ReportLoad
 from .writer import IdAllocator, Table, analyze, fast_load, reset_sequences
 
 UTC = datetime.UTC
@@ -189,6 +191,8 @@ class LoadGenerator:
         self.order = [self.t_org, self.t_org_products, self.t_user, self.t_app, self.t_log, self.t_info,
                       self.t_doc, self.t_review, self.t_deadline, self.t_tx, self.t_entry, self.t_disb,
                       self.t_loan, self.t_inst, self.t_repay, self.t_letter, self.t_notice]
+        self.reports = ReportLoad(self)
+        self.order += self.reports.tables
 
     def _flush(self):
         with transaction.atomic():
@@ -426,6 +430,8 @@ class LoadGenerator:
             accepted = next(log[2] for log in logs if log[1] == "accept_conditions")
             paid_log = next((log for log in logs if log[1] == "start_execution"), None)
             self.disburse(fund, app_id, code, row, legal_name, staff, accepted, paid_log, created, loan_state)
+            if paid_log is not None:
+                self.reports.owed(app_id, code, data, paid_log[2], state, staff, row["approved_amount"])
 
         updated = max([created] + [log[2] for log in logs])
         self.t_app.add(app_id, fund.pk, org_id, state, data, "USD", amount, row["assessment"], user_id,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "disbursements",
     "letters",
     "notifications",
+    "reporting",
     "portal",
     "security",
     "backups",
@@ -224,6 +225,9 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "organizations.choices.Language",
         "NotificationKindEnum": "notifications.kinds.Kind",
         "LetterStatusEnum": "letters.models.LetterStatus",
+        "ProjectReportStatusEnum": "reporting.workflow.ReportStatus",
+        "ProjectReportKindEnum": "reporting.workflow.ReportKind",
+        "ReportAttachmentKindEnum": "reporting.models.AttachmentKind",
     },
 }
 
