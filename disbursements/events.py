@@ -1,22 +1,41 @@
-"""Announces a paid tranche to the rest of Fondos, once the payment has committed.
+"""One place where a paid tranche is announced to the rest of Fondos, two ways.
 
-Apps register a handler in their ``AppConfig.ready()`` (project reports create the reports an award owes
-from its payment). Handlers run after commit, each in its own transaction, and must be safe to run
-twice: a payment is announced for every tranche.
+Apps register handlers in their ``AppConfig.ready()``:
+
+- ``on_payment``: run inside the payment's transaction, with the disbursement (and the loan) locked.
+  They write their own rows (notifications in the outbox, a loan's definitive schedule to render) and
+  queue any outside effect with ``transaction.on_commit``, so nothing is sent for a payment that rolls
+  back, and a handler run twice for one payment writes nothing new.
+- ``on_paid``: run after the payment commits, each in its own transaction, and safe to run twice
+  (project reports create the reports an award owes from its payment).
 """
 
 from collections.abc import Callable
 
 from django.db import transaction
 
+PaymentHandler = Callable[..., None]
 PaidHandler = Callable[..., object]
+_in_transaction: list[PaymentHandler] = []
 _handlers: list[PaidHandler] = []
+
+
+def on_payment(handler: PaymentHandler) -> PaymentHandler:
+    if handler not in _in_transaction:
+        _in_transaction.append(handler)
+    return handler
 
 
 def on_paid(handler: PaidHandler) -> PaidHandler:
     if handler not in _handlers:
         _handlers.append(handler)
     return handler
+
+
+def payment_recorded(*, disbursement, application, loan=None) -> None:
+    """``disbursement`` was just paid; ``loan`` is the application's loan (its schedule now definitive)."""
+    for handler in _in_transaction:
+        handler(disbursement=disbursement, application=application, loan=loan)
 
 
 def disbursement_paid(*, disbursement) -> None:

@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     FINAL_BASELINE_DUE = "final_baseline_due", _("Final baseline due")
     INSTALMENT_DUE = "instalment_due", _("Loan instalment due")
     ARREARS_NOTICE = "arrears_notice", _("Loan instalment overdue")
+    PAYMENT_MADE = "payment_made", _("Payment made")
+    LOAN_PAID_OUT = "loan_paid_out", _("Loan paid out, with its definitive schedule")
     REPORT_DUE = "report_due", _("Project report due soon")
     REPORT_OVERDUE = "report_overdue", _("Project report overdue")
     REPORT_ESCALATED = "report_escalated", _("Project report long overdue")
@@ -120,6 +122,22 @@ SPECS: dict[str, KindSpec] = {
         _("Loan instalment %(days_late)s days overdue"),
         _("Instalment %(number)s of your loan %(reference)s was due on %(due)s and %(amount)s is still "
           "unpaid, %(days_late)s days late. Please pay it or contact CLAC's finance team."),
+        essential=True,
+    ),
+    Kind.PAYMENT_MADE: KindSpec(
+        _("Payment of %(amount)s for %(reference)s"),
+        _("CLAC paid a disbursement of your application %(reference)s to the %(fund)s.\n\n"
+          "Amount: %(amount)s\nPaid as: %(paid_as)s\nDate: %(paid_on)s\nPayment reference: "
+          "%(payment_reference)s\nTranche: %(tranche)s\nPaid to: %(payee)s"),
+        essential=True,
+    ),
+    Kind.LOAN_PAID_OUT: KindSpec(
+        _("Your loan %(reference)s was paid: %(amount)s"),
+        _("CLAC paid your loan %(reference)s from the %(fund)s.\n\n"
+          "Amount: %(amount)s\nPaid as: %(paid_as)s\nDate: %(paid_on)s\nPayment reference: "
+          "%(payment_reference)s\nTranche: %(tranche)s\nPaid to: %(payee)s\n\n"
+          "The repayment schedule is now definitive: the first instalment, %(first_amount)s, is due on "
+          "%(first_due)s. The schedule (PDF) is ready to download from your loan in Fondos."),
         essential=True,
     ),
     Kind.REPORT_DUE: KindSpec(

@@ -225,6 +225,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.workflow.Status",
         "LanguageEnum": "organizations.choices.Language",
         "NotificationKindEnum": "notifications.kinds.Kind",
+        "LetterStatusEnum": "letters.models.LetterStatus",
         "ProjectReportStatusEnum": "reporting.workflow.ReportStatus",
         "ProjectReportKindEnum": "reporting.workflow.ReportKind",
         "ReportAttachmentKindEnum": "reporting.models.AttachmentKind",

@@ -239,6 +239,7 @@ def disbursement_pay(
                 restructure_overdue=restructure_overdue,
             )
         application_services.application_start_execution(application_id=application.pk)
+        events.payment_recorded(disbursement=disbursement, application=application, loan=loan)
         events.disbursement_paid(disbursement=disbursement)
     return disbursement
 
