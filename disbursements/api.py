@@ -231,7 +231,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         loan = self.get_object()
         data = dict(_valid(ReschedulePreviewSerializer, request.data))
         data.pop("reason", None)
-        plan = loan_services.loan_reschedule_preview(loan_id=loan.pk, **data)
+        plan = loan_services.loan_reschedule_preview(loan_id=loan.pk, by=request.user, **data)
         return Response(SchedulePlanSerializer(plan).data)
 
     @extend_schema(request=FinanceReasonSerializer, responses=LoanSerializer)

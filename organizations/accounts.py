@@ -72,11 +72,18 @@ def read_email_verification_token(token: str) -> tuple[int, str] | None:
 # ``FONDOS_LOGIN_FIRST_DELAY_SECONDS`` and doubles, capped at ``FONDOS_LOGIN_LOCKOUT_SECONDS``. Someone
 # who locked another person's account thus keeps it closed only for minutes at a time, while guessing
 # stays slow. Counts are forgotten ``FONDOS_LOGIN_FAILURE_MEMORY_SECONDS`` after the first failure; signing
-# in clears the account's count. Attempts refused during a delay are not counted.
+# in clears the account's count. Attempts refused during a delay are not counted. A person with
+# two-factor sign-in lifts their account's wait on the token endpoint by giving the code with the
+# password (an address's wait is never lifted).
+
+
+ACCOUNT = "account"
+ADDRESS = "address"
 
 
 @dataclass(frozen=True)
 class _Limit:
+    name: str
     key: str
     free_failures: int
 
@@ -87,12 +94,13 @@ def _settings(name: str, default: int) -> int:
 
 def _limits(request, username: str) -> tuple[_Limit, ...]:
     namespace = _settings("FONDOS_LOGIN_LOCKOUT_NAMESPACE", "fondos:login-fail")
-    account = _Limit(f"{namespace}:user:" + hash_token((username or "").strip().lower()),
+    account = _Limit(ACCOUNT, f"{namespace}:user:" + hash_token((username or "").strip().lower()),
                      _settings("FONDOS_LOGIN_FAILURES_PER_USERNAME", 5))
     address = client_address(request) if request is not None else ""
     if not address:
         return (account,)
-    return account, _Limit(f"{namespace}:addr:{address}", _settings("FONDOS_LOGIN_FAILURES_PER_ADDRESS", 100))
+    return account, _Limit(ADDRESS, f"{namespace}:addr:{address}",
+                           _settings("FONDOS_LOGIN_FAILURES_PER_ADDRESS", 100))
 
 
 def _delay(failures: int, free_failures: int) -> float:
@@ -103,10 +111,17 @@ def _delay(failures: int, free_failures: int) -> float:
     return min(first * 2 ** min(failures - free_failures, 32), longest)
 
 
+def login_waits(request, username: str) -> set[str]:
+    """What makes a sign-in as ``username`` from this client wait now: ``ACCOUNT``, ``ADDRESS``, both or
+    neither."""
+    now = time.time()
+    limits = {f"{limit.key}:until": limit.name for limit in _limits(request, username)}
+    return {limits[key] for key, until in cache.get_many(list(limits)).items() if until > now}
+
+
 def login_locked(request, username: str) -> bool:
     """Whether a sign-in as ``username`` from this client must wait (even with the right password)."""
-    now = time.time()
-    return any((cache.get(f"{limit.key}:until") or 0) > now for limit in _limits(request, username))
+    return bool(login_waits(request, username))
 
 
 def login_failed(request, username: str) -> None:
@@ -133,19 +148,25 @@ def login_succeeded(request, username: str) -> None:
 
 
 class LockoutModelBackend(ModelBackend):
-    """Django's password check, refused while the account or the client address must wait."""
+    """Django's password check, refused while the account or the client address must wait.
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    ``second_factor_follows=True`` (the token endpoint, given a code) checks the password during an
+    account's wait too, and leaves the counts to the caller, who lifts the wait only once the person's
+    second factor has been checked as well.
+    """
+
+    def authenticate(self, request, username=None, password=None, second_factor_follows=False, **kwargs):
         if username is None:
             username = kwargs.get(self._username_field())
         if username is None or password is None:
             return None
-        if login_locked(request, username):
+        waits = login_waits(request, username)
+        if waits and (not second_factor_follows or ADDRESS in waits):
             raise PermissionDenied
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             login_failed(request, username)
-        else:
+        elif not second_factor_follows:
             login_succeeded(request, username)
         return user
 

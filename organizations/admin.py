@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, JoinRequest, Organization, ProductCode, StaffRole, User
+from .models import ApiToken, Invitation, JoinRequest, Organization, ProductCode, StaffRole, User
 
 
 @admin.register(Organization)
@@ -79,6 +79,22 @@ class JoinRequestAdmin(admin.ModelAdmin):
                     "decided_at"]
     list_filter = ["status", "country"]
     search_fields = ["legal_name", "fairtrade_id", "contact_email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be looked at and revoked (deleted) here; only their owners create them."""
+
+    list_display = ["user", "created_at", "expires_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    fields = readonly_fields = ["user", "created_at", "expires_at"]
 
     def has_add_permission(self, request):
         return False

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from security.throttling import ScopedRateThrottle
 from security.two_factor import confirmed_device, second_factor_required
 
-from .accounts import login_locked
+from .accounts import ACCOUNT, login_failed, login_succeeded, login_waits
 from .authentication import TokenAuthentication
 from .models import ApiToken, Organization
 from .selectors import organizations_visible_to
@@ -27,6 +27,7 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
+WAIT = _("Too many failed attempts. Try again in a few minutes.")
 TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharField()})
 
 
@@ -55,13 +56,16 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if login_locked(request, serializer.validated_data["username"]):
-            raise Throttled(detail=_("Too many failed attempts. Try again in a few minutes."))
-        user = authenticate(
-            request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
-        )
+        username, otp = serializer.validated_data["username"], serializer.validated_data.get("otp", "")
+        waits = login_waits(request, username)
+        # During an account's wait, the password and the current code together still open it.
+        lifting = waits == {ACCOUNT} and bool(otp)
+        if waits and not lifting:
+            raise Throttled(detail=WAIT)
+        user = authenticate(request, username=username, password=serializer.validated_data["password"],
+                            second_factor_follows=lifting)
+        if lifting:
+            return self._lift_wait(request, user, username, otp)
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Unable to sign in with those credentials."))
         # A token is as good as a signed-in session, so it asks for the same second factor.
@@ -71,9 +75,24 @@ class TokenView(APIView):
                                      "on the web, then ask for a token with the code in “otp”."))
         if device is not None and not device.verify_token(serializer.validated_data.get("otp", "")):
             raise AuthenticationFailed(_("Give the current code from your authenticator app in “otp”."))
+        return self._issue(user)
+
+    @staticmethod
+    def _issue(user):
         token = api_token_create(user=user)
         # The key is shown this once; no cache on the way may keep it.
         return Response({"token": token.key}, headers={"Cache-Control": "no-store"})
+
+    def _lift_wait(self, request, user, username, otp):
+        """Password and code both right: the account's wait ends. Anything wrong counts as a failure and
+        answers like the wait itself, so that it tells nothing about which part was wrong."""
+        device = confirmed_device(user) if user is not None and user.is_active else None
+        if device is None or not device.verify_token(otp):
+            if user is not None:
+                login_failed(request, username)
+            raise Throttled(detail=WAIT)
+        login_succeeded(request, username)
+        return self._issue(user)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):

@@ -16,3 +16,6 @@ REDIS_URL = ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
+# The demo's administrator and finance accounts sign in with the password alone unless this asks for
+# two-factor sign-in (production requires it of them: config/settings/base.py).
+FONDOS_TWO_FACTOR_REQUIRED_ROLES = env.list("FONDOS_TWO_FACTOR_ROLES", default=[])

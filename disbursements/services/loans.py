@@ -216,12 +216,13 @@ def _reschedule_plan(
 
 
 def loan_reschedule_preview(
-    *, loan_id: int, starts_on: datetime.date, term_months: int | None = None, grace_months: int = 0,
+    *, loan_id: int, by, starts_on: datetime.date, term_months: int | None = None, grace_months: int = 0,
     harvest_dates: list | None = None,
 ) -> SchedulePlan:
     """The schedule ``loan_reschedule`` would give with the same terms, without changing anything:
     its rows and the interest carried over (due, accrued to ``starts_on``, prepaid). Raises the same
-    errors as ``loan_reschedule``."""
+    errors as ``loan_reschedule``, and is for the same people: finance."""
+    require_finance(by)
     loan = Loan.objects.select_related("fund", "application").get(pk=loan_id)
     plan, _dates = _reschedule_plan(
         loan, starts_on=starts_on, term_months=term_months, grace_months=grace_months,

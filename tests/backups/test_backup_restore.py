@@ -31,8 +31,8 @@ def books_with_a_paid_grant(api_as):
     """Capital, a commitment, a paid disbursement, a rendered decision letter and an uploaded document."""
     application = drive(fund_code="catastrophic-events", to="conditions_accepted")
     disbursement = Disbursement.objects.get(application=application)
-    finance = api_as(application.cast.finance)
-    assert finance.post(f"/api/v1/disbursements/{disbursement.pk}/approve/").status_code == 200
+    treasurer, finance = api_as(application.cast.treasurer), api_as(application.cast.finance)
+    assert treasurer.post(f"/api/v1/disbursements/{disbursement.pk}/approve/").status_code == 200
     paid = finance.post(f"/api/v1/disbursements/{disbursement.pk}/pay/",
                         {"paid_on": datetime.date.today().isoformat(), "reference": "TRF-77"}, format="json")
     assert paid.status_code == 200, paid.json()

@@ -78,7 +78,9 @@ def test_between_two_due_dates_it_charges_the_interest_accrued_to_that_date(api_
     accrued = _accrued(old[1], old[0].due_date, _today())
     assert 0 < accrued < old[1].interest
 
-    preview = loan_services.loan_reschedule_preview(loan_id=loan.pk, starts_on=_today(), term_months=12)
+    preview = loan_services.loan_reschedule_preview(
+        loan_id=loan.pk, by=loan.finance, starts_on=_today(), term_months=12
+    )
     assert (preview.interest_due, preview.interest_accrued, preview.interest_prepaid) == (
         old[0].interest, accrued, D("0.00")
     )

@@ -80,6 +80,7 @@ EXPECTED = {
     "api:loan-repayments GET": "401 200 404 200 200 200 200 200 200 200",
     "api:loan-repayments POST": "401 403 404 403 403 403 403 400 403 403",
     "api:loan-reschedule POST": "401 403 404 403 403 403 403 400 403 403",
+    "api:loan-reschedule-preview POST": "401 403 404 403 403 403 403 400 403 403",
     "api:loan-reverse-repayment POST": "401 403 404 403 403 403 403 200 403 403",
     "api:loan-schedule GET": "401 200 404 200 200 200 200 200 200 200",
     "api:loan-write-off POST": "401 403 404 403 403 403 403 200 403 403",

@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from tests.factories import OppUserFactory
+from organizations.choices import Role
+from tests.factories import OppUserFactory, staff_user
+from tests.security.test_guards import enrol, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +32,9 @@ def fresh_counters(settings):
     cache.clear()
 
 
-def token(client, username, password=PASSWORD, **headers):
-    return client.post(TOKEN_URL, {"username": username, "password": password}, format="json", **headers)
+def token(client, username, password=PASSWORD, otp=None, **headers):
+    body = {"username": username, "password": password, **({"otp": otp} if otp else {})}
+    return client.post(TOKEN_URL, body, format="json", **headers)
 
 
 # The client address -----------------------------------------------------------------------------------
@@ -154,3 +157,49 @@ def test_the_delay_never_exceeds_the_configured_maximum():
         assert token(api, person.username, "wrong").status_code == 401
         clock.shift(15 * 60 + 1)
         assert token(api, person.username).status_code == 200
+
+
+# The second factor lifts an account's wait -----------------------------------------------------------
+
+
+def test_the_password_and_the_current_code_together_lift_an_account_wait(settings):
+    settings.FONDOS_LOGIN_FIRST_DELAY_SECONDS = 600
+    person = staff_user(Role.SECRETARIAT)
+    browser = Client()
+    browser.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
+    secret = enrol(browser)
+    attacker = APIClient(REMOTE_ADDR="203.0.113.40")
+    for _attempt in range(3):
+        assert token(attacker, person.username, "wrong").status_code == 401
+    legit = APIClient(REMOTE_ADDR="203.0.113.41")
+    with time_machine.travel(time.time() + 60, tick=True):  # a fresh code: the enrolment's is spent
+        code = totp_now(secret)
+        assert token(legit, person.username).status_code == 429, "the password alone waits"
+        assert token(attacker, person.username, "wrong", otp=code).status_code == 429, "no hint either way"
+        lifted = token(legit, person.username, otp=code)
+        assert lifted.status_code == 200 and lifted.json()["token"]
+    # The wait is over for everyone: the next attempt is judged on its merits again.
+    assert token(legit, person.username).status_code == 401
+
+
+def test_without_a_second_factor_a_code_lifts_nothing(settings):
+    settings.FONDOS_LOGIN_FIRST_DELAY_SECONDS = 600
+    person = OppUserFactory()
+    api = APIClient(REMOTE_ADDR="203.0.113.42")
+    for _attempt in range(3):
+        token(api, person.username, "wrong")
+    assert token(api, person.username, otp="123456").status_code == 429
+
+
+def test_an_address_wait_is_never_lifted(settings):
+    settings.FONDOS_LOGIN_FAILURES_PER_ADDRESS = 4
+    settings.FONDOS_LOGIN_FIRST_DELAY_SECONDS = 600
+    person = staff_user(Role.SECRETARIAT)
+    browser = Client()
+    browser.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
+    secret = enrol(browser)
+    api = APIClient(REMOTE_ADDR="203.0.113.43")
+    for n in range(4):
+        token(api, f"guess{n}", "x")
+    with time_machine.travel(time.time() + 60, tick=True):
+        assert token(api, person.username, otp=totp_now(secret)).status_code == 429
