@@ -51,6 +51,8 @@ KNOWN_DEFECTS = {
     ("POST", "/api/v1/disbursements/{id}/approve/"): "response does not match the documented schema",
     ("POST", "/api/v1/disbursements/{id}/cancel/"): "response does not match the documented schema",
     ("POST", "/api/v1/disbursements/{id}/fail/"): "response does not match the documented schema",
+    ("GET", "/api/v1/letters/"): "response does not match the documented schema",
+    ("GET", "/api/v1/letters/{id}/"): "response does not match the documented schema",
 }
 
 
