@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "disbursements",
     "letters",
     "notifications",
+    "reporting",
     "portal",
+    "listing",
     "security",
     "backups",
 ]
@@ -223,6 +225,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.workflow.Status",
         "LanguageEnum": "organizations.choices.Language",
         "NotificationKindEnum": "notifications.kinds.Kind",
+        "ProjectReportStatusEnum": "reporting.workflow.ReportStatus",
+        "ProjectReportKindEnum": "reporting.workflow.ReportKind",
+        "ReportAttachmentKindEnum": "reporting.models.AttachmentKind",
     },
 }
 

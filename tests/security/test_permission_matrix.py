@@ -96,6 +96,18 @@ EXPECTED = {
     "api:notification-read-all POST": "401 200 200 200 200 200 200 200 200 200",
     "api:notification-unread-count GET": "401 200 200 200 200 200 200 200 200 200",
     "api:notification-read POST": "401 200 404 404 404 404 404 404 404 404",
+    "api:application-project-reports GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:application-project-reports POST": "401 201 404 400 403 403 403 403 403 400",
+    "api:report-outcomes GET": "401 403 403 200 200 200 200 200 200 200",
+    "api:project-report-detail GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:project-report-detail PATCH": "401 200 404 403 403 403 403 403 403 403",
+    "api:project-report-accept POST": "401 403 404 409 403 403 403 403 403 409",
+    "api:project-report-attachment DELETE": "401 204 404 403 403 403 403 403 403 403",
+    "api:project-report-attachment GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:project-report-attachments GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:project-report-attachments POST": "401 201 404 403 403 403 403 403 403 403",
+    "api:project-report-return POST": "401 403 404 409 403 403 403 403 403 409",
+    "api:project-report-submit POST": "401 400 404 403 403 403 403 403 403 403",
     "api:audit-history GET": "401 403 403 403 403 403 403 403 400 400",
     "api:schema GET": "200 200 200 200 200 200 200 200 200 200",
     "api:api-docs GET": "200 200 200 200 200 200 200 200 200 200",
@@ -172,6 +184,16 @@ EXPECTED = {
     "page:committee POST": "302 403 403 200 200 200 200 403 200 200",
     "page:secretariat GET": "302 403 403 200 403 403 403 403 403 200",
     "page:secretariat POST": "302 403 403 200 403 403 403 403 403 200",
+    "page:secretariat-batch GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:secretariat-batch POST": "302 403 403 302 403 403 403 403 403 302",
+    "page:organizations GET": "302 403 403 200 200 200 200 200 200 200",
+    "page:organizations POST": "302 403 403 200 200 200 200 200 200 200",
+    "page:people GET": "302 403 403 200 403 403 403 403 200 200",
+    "page:people POST": "302 403 403 200 403 403 403 403 200 200",
+    "page:finance-disbursements GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-disbursements POST": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-batch GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:finance-batch POST": "302 403 403 403 403 403 403 302 403 403",
     "page:finance GET": "302 403 403 403 403 403 403 200 200 200",
     "page:finance POST": "302 403 403 403 403 403 403 200 200 200",
     "page:fund-ledger GET": "302 403 403 403 403 403 403 200 200 200",
@@ -184,6 +206,22 @@ EXPECTED = {
     "page:finance-loan POST": "302 403 404 403 403 403 403 400 403 403",
     "page:finance-charts GET": "302 403 403 403 403 403 403 200 200 200",
     "page:finance-charts POST": "302 403 403 403 403 403 403 200 200 200",
+    "page:reports GET": "302 403 403 200 403 403 403 403 200 200",
+    "page:reports POST": "302 403 403 200 403 403 403 403 200 200",
+    "page:outcomes GET": "302 403 403 200 200 200 200 200 200 200",
+    "page:outcomes POST": "302 403 403 200 200 200 200 200 200 200",
+    "page:report GET": "302 200 404 200 200 200 200 200 200 200",
+    "page:report POST": "302 200 404 200 200 200 200 200 200 200",
+    "page:report-step GET": "302 200 404 403 403 403 403 403 403 403",
+    "page:report-step POST": "302 302 404 403 403 403 403 403 403 403",
+    "page:report-attachments GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:report-attachments POST": "302 302 404 403 403 403 403 403 403 403",
+    "page:report-attachment GET": "302 200 404 200 200 200 200 200 200 200",
+    "page:report-attachment POST": "302 200 404 200 200 200 200 200 200 200",
+    "page:report-attachment-delete GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:report-attachment-delete POST": "302 302 404 403 403 403 403 403 403 403",
+    "page:report-action GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:report-action POST": "302 400 404 403 403 403 403 403 403 403",
 }
 
 
@@ -260,6 +298,12 @@ def url_kwargs(key, pattern, world):
         "page:application-action": {"pk": review.pk, "name": "withdraw"},
         "page:finance-disbursement": {"pk": world.disbursement.pk, "action": "approve"},
         "page:finance-loan": {"pk": world.loan.pk},
+        "api:application-project-reports": {"application_id": loan_app.pk},
+        "api:project-report-attachment": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
+        "page:report-attachment": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
+        "page:report-attachment-delete": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
+        "page:report-step": {"pk": world.report.pk, "step": "narrative"},
+        "page:report-action": {"pk": world.report.pk, "name": "submit"},
     }
     if key in by_endpoint:
         return by_endpoint[key]
@@ -267,7 +311,8 @@ def url_kwargs(key, pattern, world):
     if not params:
         return {}
     objects = {"disbursement": world.disbursement.pk, "loan": world.loan.pk, "letter": world.letter.pk,
-               "notification": world.notification.pk, "application": review.pk}
+               "notification": world.notification.pk, "application": review.pk,
+               "project-report": world.report.pk, "report": world.report.pk}
     for prefix, pk in objects.items():
         if key.removeprefix("api:").removeprefix("page:").startswith(prefix):
             return {"pk": pk}
@@ -299,6 +344,7 @@ BODIES = {
     "api:loan-reverse-repayment POST": {"reason": "Depósito rechazado."},
     "api:loan-reschedule POST": {"starts_on": TODAY, "term_months": 12, "grace_months": 0,
                                  "reason": "Sequía."},
+    "api:loan-reschedule-preview POST": {"starts_on": TODAY, "term_months": 12, "grace_months": 0},
     "api:loan-write-off POST": {"reason": "Incobrable."},
     "api:loan-recoveries POST": {"amount": "10.00", "received_on": TODAY},
     "api:letter-reissue POST": {"reason": "Corrección del monto."},
@@ -306,11 +352,14 @@ BODIES = {
     "api:application-reject POST": {"reason": "No cumple."},
     "api:application-approve POST": {"reason": "Cumple."},
     "api:application-answer-information-request POST": {"answer": "Adjuntamos el aval."},
+    "api:application-project-reports POST": {"kind": "progress"},
+    "api:project-report-return POST": {"comments": "Falta el detalle."},
     "api:application-list POST": lambda world: {
         "fund": "youth-revolving", "organization": world.users["owner"].organization_id,
         **valid_fields("youth-revolving")},
 }
 MULTIPART = {"api:application-documents POST", "page:application-documents POST"}
+REPORT_MULTIPART = {"api:project-report-attachments POST", "page:report-attachments POST"}
 
 
 def call(client, method, path, row_key, world):
@@ -319,6 +368,8 @@ def call(client, method, path, row_key, world):
     with transaction.atomic():
         if row_key in MULTIPART:
             response = client.post(path, {"kind": "opp_endorsement_letter", "file": pdf_upload()})
+        elif row_key in REPORT_MULTIPART:
+            response = client.post(path, {"kind": "other", "file": pdf_upload()})
         elif method == "GET":
             response = client.get(path)
         else:
