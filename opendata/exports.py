@@ -180,8 +180,8 @@ def _activity(application, *, payments, repayments, loan, today: datetime.date, 
         amount = payment["paid_amount"] if payment["paid_amount"] is not None else payment["amount"]
         parts.append(_transaction(DISBURSEMENT, payment["paid_on"], amount, currency, receiver))
     for repayment in repayments:
-        parts_of_repayment = ((LOAN_REPAYMENT, repayment["principal"]), (INTEREST_PAYMENT, repayment["interest"]))
-        for kind, amount in parts_of_repayment:
+        for kind, amount in ((LOAN_REPAYMENT, repayment["principal"]),
+                             (INTEREST_PAYMENT, repayment["interest"])):
             if amount:
                 parts.append(_transaction(kind, repayment["paid_on"], amount, currency, ""))
     if loan is not None:
