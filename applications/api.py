@@ -2,19 +2,18 @@ from django.db.models import Exists, OuterRef
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from funds.models import FundCode
 from organizations.access import access_for
 from organizations.models import Organization
 
 from . import services
 from .errors import Invalid, NotPermitted
-from .models import Application, ApplicationChange, Document, InformationRequest, Review
+from .filters import ApplicationFilter
+from .models import ApplicationChange, Document, InformationRequest, Review
 from .parsers import UploadParser
 from .permissions import may_see_reviews
 from .representation import application_detail_json, application_list_json, list_rows
@@ -34,17 +33,6 @@ from .serializers import (
     ReviewSerializer,
     TransitionSerializer,
 )
-from .workflow import Status
-
-
-class ApplicationFilter(filters.FilterSet):
-    fund = filters.ChoiceFilter(field_name="fund__code", choices=FundCode.choices)
-    status = filters.ChoiceFilter(choices=Status.choices)
-    organization = filters.NumberFilter(field_name="organization_id", min_value=1, max_value=2**63 - 1)
-
-    class Meta:
-        model = Application
-        fields = ["fund", "status", "organization"]
 
 
 def _fund_fields(data) -> dict:

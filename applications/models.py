@@ -8,6 +8,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from simple_history.models import HistoricalRecords
 
 from funds.money import Money
+from listing.text import normalise
 
 from .permissions import may_run
 from .workflow import TRANSITIONS, Status
@@ -97,7 +98,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         _("decision terms"), default=dict, blank=True,
         help_text=_("What the decision fixed besides the amount, e.g. a loan's rate and term."),
     )
-    history = HistoricalRecords()
+    search_text = models.TextField(
+        _("search text"), blank=True, default="", editable=False,
+        help_text=_("Reference, organisation, country and applicant without accents or capitals."),
+    )
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("application")
@@ -110,6 +115,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        # The search text is derived from what an application never changes after its creation (its
+        # reference, organisation and applicant); the reference needs the id, so it is written just
+        # after the first insert. Organisations pass on a rename (``Organization.save``).
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            self.search_text = application_search_text(
+                self.reference, self.organization.search_text,
+                f"{self.created_by.first_name} {self.created_by.last_name}" if self.created_by_id else "",
+            )
+            type(self).objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     @property
     def reference(self) -> str:
@@ -183,6 +201,36 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @_fsm("reopen")
     def reopen(self):
         pass
+
+
+def application_search_text(reference: str, organization_search_text: str, person: str) -> str:
+    """What a search reads: the reference, the organisation's search text, the applicant's name."""
+    parts = [normalise(reference), organization_search_text, normalise(person)]
+    return " | ".join(part for part in parts if part)
+
+
+def application_search_text_refresh(*, organization_id: int | None = None, batch: int = 2000) -> int:
+    """Recompute the search text of the applications of one organisation (or of all); returns how many."""
+    queryset = Application.objects.select_related("fund", "organization", "created_by").order_by("pk")
+    if organization_id is not None:
+        queryset = queryset.filter(organization_id=organization_id)
+    changed, done, last = [], 0, 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last)[:batch])
+        if not rows:
+            break
+        for application in rows:
+            text = application_search_text(
+                application.reference, application.organization.search_text,
+                f"{application.created_by.first_name} {application.created_by.last_name}",
+            )
+            if text != application.search_text:
+                application.search_text = text
+                changed.append(application)
+        Application.objects.bulk_update(changed, ["search_text"])
+        done += len(changed)
+        changed, last = [], rows[-1].pk
+    return done
 
 
 class TransitionLog(models.Model):

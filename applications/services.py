@@ -464,9 +464,19 @@ def application_close(*, application_id: int, by, reason: str = "") -> Applicati
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "close", by)
+        _refuse_while_reports_wait(application)
         _release_unpaid_commitment(application, by)
         _move(application, "close", by, reason)
     return application
+
+
+def _refuse_while_reports_wait(application: Application) -> None:
+    """The file closes only once the award's required reports (the final one among them) are accepted."""
+    from reporting.selectors import close_refusals
+
+    refusals = close_refusals(application=application)
+    if refusals:
+        raise Invalid({"non_field_errors": refusals})
 
 
 def _release_unpaid_commitment(application: Application, by) -> None:

@@ -6,8 +6,11 @@ For each database: migrate, fill with ``manage.py generate_load_data`` (full: 10
 200,000 applications, 50,000 loans with 1,000,000 instalments; small: a tenth), then
 - ``benchmarks/api.py``: list, detail, loan schedule and portfolio report against their floors, queries
   per request, submissions per second through gunicorn (two workers) against a trivial endpoint;
+- ``benchmarks/lists.py``: every searched, paginated list page against its hand-written floor;
 - ``benchmarks/portfolio_report.py --loans 0``: the report function against one SQL aggregate, on the
   generated portfolio (PostgreSQL);
+- ``benchmarks/outcomes_report.py``: the outcomes report against one SQL aggregate, on the generated
+  awards and their project reports (PostgreSQL);
 - ``benchmarks/deadline_sweep.py``: the sweep at two sizes with the same number due (PostgreSQL; it
   empties the application tables, so it runs last and the next run fills them again);
 and once ``benchmarks/letters.py`` (decision letters per minute for one worker, on its own SQLite).
@@ -98,9 +101,17 @@ def bench_database(name: str, url: str, redis: str | None, scale: dict, reuse: b
             figures["api"] = json.loads(Path(out.name).read_text())
         except json.JSONDecodeError:
             figures["api"] = None
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        repeat = str(max(scale["repeat"] // 3, 10))
+        run([PYTHON, "benchmarks/lists.py", "--repeat", repeat, "--json", out.name], env)
+        try:
+            figures["lists"] = json.loads(Path(out.name).read_text())["lists"]
+        except (json.JSONDecodeError, KeyError):
+            figures["lists"] = None
     if name == "postgresql":
         figures["portfolio_function"] = run([PYTHON, "benchmarks/portfolio_report.py", "--loans", "0",
                                              "--repeat", "5"], env)
+        figures["outcomes_report"] = run([PYTHON, "benchmarks/outcomes_report.py", "--repeat", "5"], env)
         figures["deadline_sweep"] = run([PYTHON, "benchmarks/deadline_sweep.py", "--sizes",
                                          *[str(size) for size in scale["sweep"]], "--due", "200",
                                          "--repeat", "3"], env, timeout=7200)
@@ -149,8 +160,20 @@ def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> s
                     f"{through['floor']['per_second']}/s; ratio {through['ratio']}×.",
                     "",
                 ]
+        if result.get("lists"):
+            lines += ["List pages, searched (`benchmarks/lists.py`: page against a hand-written floor, "
+                      "target ≤ 2×):", "",
+                      "| page | median | floor median | ratio | target | queries |",
+                      "|---|---|---|---|---|---|"]
+            for row in result["lists"]:
+                met = "met" if row["ratio"] <= 2.0 else f"MISSED by {row['ratio'] / 2.0:.1f}×"
+                lines.append(f"| {row['name']} | {row['page_ms']} ms | {row['floor_ms']} ms | "
+                             f"{row['ratio']}× | ≤ 2×: {met} | {row['queries']} |")
+            lines.append("")
         for key, title in (("portfolio_function", "Portfolio report function against one SQL aggregate "
                             "(`benchmarks/portfolio_report.py --loans 0`, target ≤ 2×)"),
+                           ("outcomes_report", "Outcomes report against one SQL aggregate of the same "
+                            "figures (`benchmarks/outcomes_report.py`, target ≤ 2×)"),
                            ("deadline_sweep",
                             "Deadline sweep (`benchmarks/deadline_sweep.py`, target ≤ 1.5×)")):
             if result.get(key):

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("letters.urls")),
     path("", include("notifications.urls")),
     path("", include("opendata.urls")),
+    path("", include("reporting.urls")),
     path("audit/history/", AuditHistoryView.as_view(), name="audit-history"),
 ]
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/", include("organizations.web_urls")),
     path("accounts/", include("security.urls")),
+    path("", include("reporting.web_urls")),
     path("", include("portal.urls")),
 ]
 

@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -21,7 +20,8 @@ from organizations.access import access_for
 from organizations.choices import Country, Product
 
 from . import reports
-from .models import Disbursement, Instalment, Loan, Repayment
+from .filters import DisbursementFilter, LoanFilter
+from .models import Instalment, Repayment
 from .renderers import PortfolioCSVRenderer, PortfolioXLSXRenderer
 from .representation import schedule_json
 from .selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
@@ -66,16 +66,6 @@ def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-class DisbursementFilter(filters.FilterSet):
-    application = filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**63 - 1)
-    fund = filters.ChoiceFilter(field_name="fund__code", choices=FundCode.choices)
-    status = filters.CharFilter(field_name="status")
-
-    class Meta:
-        model = Disbursement
-        fields = ["application", "fund", "status"]
 
 
 class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -131,15 +121,6 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         data = _valid(SplitSerializer, request.data)
         parts = tranches.disbursement_split(disbursement_id=disbursement.pk, by=request.user, **data)
         return Response(DisbursementSerializer(parts, many=True).data, status=status.HTTP_201_CREATED)
-
-
-class LoanFilter(filters.FilterSet):
-    application = filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**63 - 1)
-    status = filters.CharFilter(field_name="status")
-
-    class Meta:
-        model = Loan
-        fields = ["application", "status"]
 
 
 class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -229,6 +210,8 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def reschedule_preview(self, request, pk=None):
         """The schedule a reschedule with these terms would give; nothing is changed."""
         loan = self.get_object()
+        if not access_for(request.user).is_finance:  # as for the reschedule itself
+            raise PermissionDenied(_("Only finance staff may do this."))
         data = dict(_valid(ReschedulePreviewSerializer, request.data))
         data.pop("reason", None)
         plan = loan_services.loan_reschedule_preview(loan_id=loan.pk, by=request.user, **data)

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from rest_framework.renderers import BaseRenderer
 
 
@@ -31,7 +32,10 @@ def report_rows(data) -> list[list]:
     if collections:
         rows += [
             [],
-            [_("Collections from"), collections["from"], _("to"), collections["to"]],
+            [
+                _("Collections from"), collections["from"],
+                pgettext("end of a period", "to"), collections["to"],
+            ],
             [_("Repayments"), collections["repayments"]],
             [_("Amount"), collections["amount"]],
             [_("Principal"), collections["principal"]],

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from organizations.access import access_for
 
+from .filters import LedgerFilter
 from .ledger import balances_by_fund
 from .models import Fund, FundParameters, LedgerEntry
 
@@ -139,6 +140,7 @@ class FundLedgerView(generics.ListAPIView):
     Finance, administrators and auditors only; to anyone else the ledger does not exist (404)."""
 
     serializer_class = LedgerEntrySerializer
+    filterset_class = LedgerFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

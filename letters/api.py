@@ -10,8 +10,8 @@ from applications.selectors import applications_visible_to
 
 from . import services
 from .models import Letter
-from .selectors import letters_visible_to
-from .serializers import LetterSerializer, ReissueSerializer
+from .selectors import letters_visible_to, schedule_documents_visible_to
+from .serializers import LetterSerializer, ReissueSerializer, ScheduleDocumentSerializer
 
 
 class ApplicationLettersView(generics.ListAPIView):
@@ -66,3 +66,29 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Staff: prepare a failed letter again."""
         letter = services.letter_retry(letter_id=self.get_object().pk, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=letter.pk)).data)
+
+
+class ScheduleDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Loans' definitive schedules (``?loan=``), issued when the money is paid; another organisation's
+    are not found."""
+
+    serializer_class = ScheduleDocumentSerializer
+
+    def get_queryset(self):
+        documents = schedule_documents_visible_to(self.request.user).order_by("loan_id", "sequence")
+        loan = self.request.query_params.get("loan", "")
+        if loan.isascii() and loan.isdigit():
+            documents = documents.filter(loan_id=int(loan))
+        return documents
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        document = self.get_object()
+        if not document.is_issued:
+            raise WrongState(document.get_status_display())
+        response = FileResponse(document.file.open("rb"), as_attachment=True,
+                                filename=f"{document.reference}.pdf", content_type="application/pdf")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["ETag"] = f'"{document.sha256}"'
+        return response

@@ -8,7 +8,10 @@ class LettersConfig(AppConfig):
 
     def ready(self):
         from applications.events import on_transition
+        from disbursements.events import on_payment
 
+        from .schedules import schedule_document_on_payment
         from .services import letter_on_transition
 
         on_transition(letter_on_transition)
+        on_payment(schedule_document_on_payment)

@@ -91,3 +91,66 @@ class Letter(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == LetterStatus.RENDERED
+
+
+def schedule_document_path(document, filename):
+    # Under MEDIA_ROOT, never served directly: only through the permission-checked download.
+    return f"schedules/{document.loan_id}/{document.reference}.pdf"
+
+
+class ScheduleDocument(models.Model):
+    """A loan's definitive repayment schedule, issued when the money is paid, as the decision letter
+    promises: rendered once to a PDF kept with its SHA-256, never rendered again. A later schedule
+    (another tranche paid) is a new document that replaces the one before."""
+
+    loan = models.ForeignKey(
+        "disbursements.Loan", verbose_name=_("loan"), on_delete=models.PROTECT,
+        related_name="schedule_documents",
+    )
+    disbursement = models.ForeignKey(
+        "disbursements.Disbursement", verbose_name=_("payment"), on_delete=models.PROTECT,
+        related_name="schedule_documents", help_text=_("The payment that made this schedule definitive."),
+    )
+    schedule_version = models.PositiveSmallIntegerField(_("schedule version"))
+    sequence = models.PositiveSmallIntegerField(_("number"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    file = models.FileField(_("PDF"), upload_to=schedule_document_path, max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="superseded_by",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("issued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("definitive loan schedule")
+        verbose_name_plural = _("definitive loan schedules")
+        ordering = ["loan_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "sequence"], name="schedule_document_number_unique"),
+            # One document per payment, however many times the payment's handler runs.
+            models.UniqueConstraint(fields=["disbursement"], name="one_schedule_document_per_payment"),
+            models.CheckConstraint(
+                name="issued_schedule_has_digest",
+                condition=~Q(status="rendered") | (~Q(sha256="") & ~Q(file="")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.loan.application.reference}-S{self.sequence}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == LetterStatus.RENDERED

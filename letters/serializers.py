@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from organizations.access import access_for
 
-from .models import Letter
+from .models import Letter, ScheduleDocument
 
 
 class LetterSerializer(serializers.ModelSerializer):
@@ -49,3 +49,29 @@ class LetterSerializer(serializers.ModelSerializer):
 
 class ReissueSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class ScheduleDocumentSerializer(serializers.ModelSerializer):
+    """A loan's definitive schedule (PDF), issued when its money is paid; never changed."""
+
+    reference = serializers.CharField(read_only=True)
+    application = serializers.IntegerField(source="loan.application_id", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScheduleDocument
+        fields = [
+            "id", "reference", "loan", "application", "disbursement", "schedule_version", "sequence",
+            "language", "status", "status_display", "sha256", "size", "created_at", "rendered_at",
+            "supersedes", "pdf",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_pdf(self, document) -> str | None:
+        if not document.is_issued:
+            return None
+        request = self.context.get("request")
+        path = reverse("schedule-document-pdf", kwargs={"pk": document.pk})
+        return request.build_absolute_uri(path) if request else path

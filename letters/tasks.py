@@ -35,3 +35,23 @@ def render_letter(self, letter_id: int) -> str:
 @shared_task(bind=True, autoretry_for=(Exception,), **RETRIES)
 def email_letter(self, letter_id: int) -> bool:
     return services.letter_email(letter_id=letter_id)
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), **RETRIES)
+def render_schedule_document(self, document_id: int) -> str:
+    from . import schedules
+    from .models import ScheduleDocument
+
+    try:
+        document = schedules.schedule_document_render(document_id=document_id)
+    except ScheduleDocument.DoesNotExist:
+        logger.warning("Schedule document %s no longer exists; nothing to render.", document_id)
+        return "missing"
+    except Exception as exc:
+        final = self.request.retries >= self.max_retries
+        schedules.schedule_document_record_failure(
+            document_id=document_id, error=f"{type(exc).__name__}: {exc}", final=final)
+        logger.warning("Rendering schedule document %s failed (attempt %s): %s", document_id,
+                       self.request.retries + 1, exc)
+        raise
+    return document.status

@@ -3,7 +3,8 @@
 Organisations (each with one OPP user), applications to the four funds in every state with their
 transition history, documents (rows pointing at one tiny shared PDF), information requests, committee
 reviews, deadline timers, decision letters and notices; for awarded applications the disbursements and
-the ledger (commitment on approval; commitment released and money paid out on payment); for the youth
+the ledger (commitment on approval; commitment released and money paid out on payment), and the project
+reports each fund asks for from the payment (``loadtest.reports``); for the youth
 fund's loans a 20-instalment monthly schedule with its repayments (each one a ledger transaction) and
 a few write-offs. Capital is added so that every fund's books balance and nothing is over-committed.
 
@@ -27,7 +28,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from applications.models import Application, Document, InformationRequest, Review, TransitionLog
+from applications.models import (
+    Application,
+    Document,
+    InformationRequest,
+    Review,
+    TransitionLog,
+    application_search_text,
+)
 from applications.workflow import Status
 from disbursements.models import Disbursement, Instalment, Loan, Repayment
 from funds.ledger import ledger_totals_rebuild
@@ -35,8 +43,9 @@ from funds.models import Account, Fund, FundCode, LedgerEntry, LedgerTransaction
 from letters.models import Letter
 from notifications.models import Deadline, Notification
 from organizations.choices import Role
-from organizations.models import Organization, StaffRole, User
+from organizations.models import Organization, StaffRole, User, organization_search_text, person_search_text
 
+from .reports import ReportLoad
 from .writer import IdAllocator, Table, analyze, fast_load, reset_sequences
 
 UTC = datetime.UTC
@@ -127,6 +136,7 @@ class LoadGenerator:
         self.ids = IdAllocator()
         self.funds = {fund.code: fund for fund in Fund.objects.all()}
         self.approved_total: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        self.search_of: dict[int, tuple[str, str]] = {}
         self._tables()
 
     # ------------------------------------------------------------------ tables
@@ -135,16 +145,17 @@ class LoadGenerator:
         self.t_org = Table(Organization, [
             "id", "legal_name", "short_name", "country", "fairtrade_id", "certification_status",
             "certification_expiry", "grade", "members_women", "members_men", "members_youth",
-            "national_coordinator", "preferred_language", "contact_emails", "created_at"])
+            "national_coordinator", "preferred_language", "contact_emails", "created_at", "search_text"])
         self.t_org_products = Table(Organization.products.through, ["organization", "productcode"])
         self.t_user = Table(User, [
             "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-            "is_active", "date_joined", "organization", "language", "is_representative", "email_verified"])
+            "is_active", "date_joined", "organization", "language", "is_representative", "email_verified",
+            "search_text"])
         self.t_app = Table(Application, [
             "id", "fund", "organization", "status", "data", "currency", "requested_amount", "assessment",
             "created_by", "created_at", "updated_at", "submitted_at", "decision_warning_on", "decision_due",
             "sent_to_committee_at", "decided_at", "decided_by", "approved_amount", "decision_reason",
-            "conditions", "decision_terms"])
+            "conditions", "decision_terms", "search_text"])
         self.t_log = Table(TransitionLog, ["id", "application", "transition", "from_state", "to_state", "by",
                                            "at", "reason"])
         self.t_info = Table(InformationRequest, [
@@ -189,6 +200,8 @@ class LoadGenerator:
         self.order = [self.t_org, self.t_org_products, self.t_user, self.t_app, self.t_log, self.t_info,
                       self.t_doc, self.t_review, self.t_deadline, self.t_tx, self.t_entry, self.t_disb,
                       self.t_loan, self.t_inst, self.t_repay, self.t_letter, self.t_notice]
+        self.reports = ReportLoad(self)
+        self.order += self.reports.tables
 
     def _flush(self):
         with transaction.atomic():
@@ -250,15 +263,24 @@ class LoadGenerator:
             self.t_org.add(org_id, legal, short, country, f"FT{org_id:07d}", "certified",
                            self.today + datetime.timedelta(days=self.rng.randint(30, 1000)),
                            self.rng.choices([1, 2, 3], weights=[80, 17, 3])[0], women, men,
-                           self.rng.randint(0, (women + men) // 3), "", language, [email], joined)
+                           self.rng.randint(0, (women + men) // 3), "", language, [email], joined,
+                           organization_search_text(short, legal, country, f"FT{org_id:07d}"))
             for product in set(self.rng.choices(PRODUCTS, weights=PRODUCT_WEIGHTS, k=self.rng.randint(1, 2))):
                 self.t_org_products.add(org_id, product)
-            self.t_user.add(user_id, self.password, False, f"opp{org_id}", self.name(), self.name(), email,
-                            False, True, joined, org_id, language, True, email)
+            first, last = self.name(), self.name()
+            self.t_user.add(user_id, self.password, False, f"opp{org_id}", first, last, email,
+                            False, True, joined, org_id, language, True, email,
+                            person_search_text(f"opp{org_id}", first, last, email))
         self._flush()
         rows = User.objects.filter(organization__isnull=False).values_list(
-            "organization_id", "pk", "language", "organization__legal_name", "email")
-        return [tuple(row) for row in rows.order_by("organization_id", "pk")]
+            "organization_id", "pk", "language", "organization__legal_name", "email",
+            "organization__search_text", "first_name", "last_name")
+        people = []
+        for org_id, user_id, language, legal_name, email, org_text, first, last in rows.order_by(
+                "organization_id", "pk"):
+            self.search_of[user_id] = (org_text, f"{first} {last}")
+            people.append((org_id, user_id, language, legal_name, email))
+        return people
 
     # ------------------------------------------------------------------ data per fund
 
@@ -426,13 +448,17 @@ class LoadGenerator:
             accepted = next(log[2] for log in logs if log[1] == "accept_conditions")
             paid_log = next((log for log in logs if log[1] == "start_execution"), None)
             self.disburse(fund, app_id, code, row, legal_name, staff, accepted, paid_log, created, loan_state)
+            if paid_log is not None:
+                self.reports.owed(app_id, code, data, paid_log[2], state, staff, row["approved_amount"])
 
         updated = max([created] + [log[2] for log in logs])
         self.t_app.add(app_id, fund.pk, org_id, state, data, "USD", amount, row["assessment"], user_id,
                        created, updated, row["submitted_at"], row["decision_warning_on"], row["decision_due"],
                        row["sent_to_committee_at"], row["decided_at"], row["decided_by"],
                        row["approved_amount"], row["decision_reason"], row["conditions"],
-                       row["decision_terms"])
+                       row["decision_terms"],
+                       application_search_text(self.reference(code, app_id, created),
+                                               *self.search_of[user_id]))
 
     def path(self, state) -> list[str]:
         rng = self.rng

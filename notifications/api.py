@@ -6,30 +6,28 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import services
+from .filters import NotificationFilter
 from .models import Notification
 from .serializers import NotificationSerializer, PreferencesSerializer, UnreadCountSerializer
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The caller's own notifications, newest first; ``?unread=true`` lists only the unread ones.
+    """The caller's own notifications, newest first; ``?unread=true`` lists only the unread ones;
+    ``search``, ``kind``, ``created_from``/``created_to`` and ``ordering`` as on every list.
 
     Anyone else's notification does not exist for the caller (404).
     """
 
     serializer_class = NotificationSerializer
-    filterset_class = None
-    filter_backends = []
+    filterset_class = NotificationFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema is built without a user
             return Notification.objects.none()
-        queryset = Notification.objects.filter(recipient=self.request.user, in_app=True).select_related(
+        return Notification.objects.filter(recipient=self.request.user, in_app=True).select_related(
             "application__fund"
         )
-        if self.request.query_params.get("unread") in ("1", "true", "yes"):
-            queryset = queryset.filter(read_at__isnull=True)
-        return queryset
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

@@ -8,7 +8,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from applications.events import on_transition
+        from disbursements.events import on_payment
 
         from .handlers import on_application_transition
+        from .payments import on_payment as tell_of_payment
 
         on_transition(on_application_transition)
+        on_payment(tell_of_payment)

@@ -195,6 +195,8 @@ def _final_baseline(deadline: Deadline, today: datetime.date) -> str:
     if Document.objects.filter(application=application, kind="final_baseline",
                                replaced_by__isnull=True).exists():
         return "received"
+    if application.project_reports.filter(kind="final", required=True).exists():
+        return "in_final_report"  # the endline is the final report's, which has its own reminders
     notify(kind=Kind.FINAL_BASELINE_DUE, recipients=organization_recipients(application.organization),
            event=f"d{deadline.pk}", application=application,
            context=_context(application, due=final_baseline_due_on(application)))
@@ -209,6 +211,11 @@ _ACTIONS = {
     DeadlineKind.FINAL_BASELINE_SOON: _final_baseline,
     DeadlineKind.FINAL_BASELINE_DUE: _final_baseline,
 }
+
+
+def deadline_action_register(kind: str, action) -> None:
+    """Let an app handle its own kind of timer (project reports register theirs when they load)."""
+    _ACTIONS[kind] = action
 
 
 # --------------------------------------------------------------------------- loans

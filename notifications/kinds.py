@@ -26,6 +26,14 @@ class Kind(models.TextChoices):
     FINAL_BASELINE_DUE = "final_baseline_due", _("Final baseline due")
     INSTALMENT_DUE = "instalment_due", _("Loan instalment due")
     ARREARS_NOTICE = "arrears_notice", _("Loan instalment overdue")
+    PAYMENT_MADE = "payment_made", _("Payment made")
+    LOAN_PAID_OUT = "loan_paid_out", _("Loan paid out, with its definitive schedule")
+    REPORT_DUE = "report_due", _("Project report due soon")
+    REPORT_OVERDUE = "report_overdue", _("Project report overdue")
+    REPORT_ESCALATED = "report_escalated", _("Project report long overdue")
+    REPORT_SUBMITTED = "report_submitted", _("Project report to review")
+    REPORT_RETURNED = "report_returned", _("Project report returned for corrections")
+    REPORT_ACCEPTED = "report_accepted", _("Project report accepted")
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,55 @@ SPECS: dict[str, KindSpec] = {
         _("Instalment %(number)s of your loan %(reference)s was due on %(due)s and %(amount)s is still "
           "unpaid, %(days_late)s days late. Please pay it or contact CLAC's finance team."),
         essential=True,
+    ),
+    Kind.PAYMENT_MADE: KindSpec(
+        _("Payment of %(amount)s for %(reference)s"),
+        _("CLAC paid a disbursement of your application %(reference)s to the %(fund)s.\n\n"
+          "Amount: %(amount)s\nPaid as: %(paid_as)s\nDate: %(paid_on)s\nPayment reference: "
+          "%(payment_reference)s\nTranche: %(tranche)s\nPaid to: %(payee)s"),
+        essential=True,
+    ),
+    Kind.LOAN_PAID_OUT: KindSpec(
+        _("Your loan %(reference)s was paid: %(amount)s"),
+        _("CLAC paid your loan %(reference)s from the %(fund)s.\n\n"
+          "Amount: %(amount)s\nPaid as: %(paid_as)s\nDate: %(paid_on)s\nPayment reference: "
+          "%(payment_reference)s\nTranche: %(tranche)s\nPaid to: %(payee)s\n\n"
+          "The repayment schedule is now definitive: the first instalment, %(first_amount)s, is due on "
+          "%(first_due)s. The schedule (PDF) is ready to download from your loan in Fondos."),
+        essential=True,
+    ),
+    Kind.REPORT_DUE: KindSpec(
+        _("The %(report)s for %(reference)s is due by %(due)s"),
+        _("The %(report)s of your project %(reference)s with the %(fund)s is due by %(due)s. Please "
+          "fill it in Fondos; it is saved as you go."),
+    ),
+    Kind.REPORT_OVERDUE: KindSpec(
+        _("The %(report)s for %(reference)s is overdue"),
+        _("The %(report)s of project %(reference)s (%(organization)s, %(fund)s) was due by %(due)s and "
+          "has not been submitted. Until it is accepted, no further tranche can be paid."),
+        essential=True,
+    ),
+    Kind.REPORT_ESCALATED: KindSpec(
+        _("The %(report)s for %(reference)s is still missing"),
+        _("The %(report)s of project %(reference)s from %(organization)s to the %(fund)s was due by "
+          "%(due)s and is still not accepted (it is “%(status)s”). Please follow it up with the "
+          "organisation."),
+    ),
+    Kind.REPORT_SUBMITTED: KindSpec(
+        _("%(organization)s submitted the %(report)s for %(reference)s"),
+        _("%(organization)s submitted the %(report)s of project %(reference)s to the %(fund)s. Please "
+          "accept it or return it with comments."),
+    ),
+    Kind.REPORT_RETURNED: KindSpec(
+        _("Your %(report)s for %(reference)s needs corrections"),
+        _("The fund secretariat returned the %(report)s of your project %(reference)s with these "
+          "comments:\n\n%(message)s\n\nPlease correct it and submit it again in Fondos."),
+        essential=True,
+    ),
+    Kind.REPORT_ACCEPTED: KindSpec(
+        _("Your %(report)s for %(reference)s was accepted"),
+        _("The fund secretariat accepted the %(report)s of your project %(reference)s with the "
+          "%(fund)s. Thank you."),
     ),
 }
 

@@ -99,6 +99,9 @@ class DeadlineKind(models.TextChoices):
     REVIEW_REMINDER = "review_reminder", _("Review reminder")
     FINAL_BASELINE_SOON = "final_baseline_soon", _("Final baseline due soon")
     FINAL_BASELINE_DUE = "final_baseline_due", _("Final baseline due")
+    REPORT_SOON = "report_soon", _("Project report due soon")
+    REPORT_OVERDUE = "report_overdue", _("Project report overdue")
+    REPORT_ESCALATION = "report_escalation", _("Project report escalated")
 
 
 class Deadline(models.Model):

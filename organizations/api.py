@@ -12,6 +12,7 @@ from security.two_factor import confirmed_device, second_factor_required
 
 from .accounts import ACCOUNT, login_failed, login_succeeded, login_waits
 from .authentication import TokenAuthentication
+from .filters import OrganizationFilter
 from .models import ApiToken, Organization
 from .selectors import organizations_visible_to
 from .services import api_token_create, api_token_revoke
@@ -119,7 +120,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """The organisations the caller may see: an OPP's staff see their own only."""
 
     serializer_class = OrganizationSerializer
-    filterset_fields = ["country", "grade"]
+    filterset_class = OrganizationFilter
 
     def get_queryset(self):
         return organizations_visible_to(self.request.user).prefetch_related("products")

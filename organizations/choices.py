@@ -1,6 +1,9 @@
 """Codes shared across Fondos: CLAC's countries, products, languages, grades and staff roles."""
 
+from functools import cache
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,3 +91,17 @@ FUND_SCOPED_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role
 # A deputy chair is a member of the committee who decides in the chair's place when the chair declared
 # a conflict of interest (if the fund's parameters say so).
 COMMITTEE_ROLES = FUND_SCOPED_ROLES
+
+
+@cache
+def country_names(code: str) -> tuple[str, ...]:
+    """A country's name in each language of Fondos ("Brasil", "Brazil", "Brésil"), for searching."""
+    if code not in Country.values:
+        return ()
+    names = []
+    for language in Language.values:
+        with translation.override(language):
+            name = str(Country(code).label)
+        if name not in names:
+            names.append(name)
+    return tuple(names)

@@ -6,7 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import FUND_SCOPED_ROLES, CertificationStatus, Country, Grade, Language, Product, Role
+from listing.text import search_text_for
+
+from .choices import (
+    FUND_SCOPED_ROLES,
+    CertificationStatus,
+    Country,
+    Grade,
+    Language,
+    Product,
+    Role,
+    country_names,
+)
 
 
 class ProductCode(models.Model):
@@ -57,6 +68,10 @@ class Organization(models.Model):
         help_text=_("Addresses that receive decision letters and notices."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_text = models.TextField(
+        _("search text"), blank=True, default="", editable=False,
+        help_text=_("Names, country and Fairtrade ID without accents or capitals, kept on every save."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -66,9 +81,44 @@ class Organization(models.Model):
     def __str__(self):
         return self.short_name
 
+    SEARCHED_FIELDS = frozenset({"short_name", "legal_name", "country", "fairtrade_id"})
+
+    def save(self, *args, **kwargs):
+        # The search text is derived from the row's own fields (no rule, no query): kept here so that
+        # every way of writing an organisation keeps it, and passed on to its applications' search
+        # text when a name changes (rare: an organisation renamed by CLAC's staff).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.SEARCHED_FIELDS & set(update_fields):
+            self.search_text = organization_search_text(self.short_name, self.legal_name, self.country,
+                                                        self.fairtrade_id)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+        stored = getattr(self, "_stored_search_text", None)
+        if stored is not None and stored != self.search_text:
+            from applications.models import application_search_text_refresh
+
+            application_search_text_refresh(organization_id=self.pk)
+        self._stored_search_text = self.search_text
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_search_text = instance.__dict__.get("search_text")
+        return instance
+
     @property
     def is_first_grade(self) -> bool:
         return self.grade == Grade.FIRST
+
+
+def organization_search_text(short_name: str, legal_name: str, country: str, fairtrade_id: str) -> str:
+    """Both names, the country's code and its name in every language of Fondos, the Fairtrade ID."""
+    return search_text_for([short_name, legal_name, country, *country_names(country), fairtrade_id])
+
+
+def person_search_text(username: str, first_name: str, last_name: str, email: str) -> str:
+    return search_text_for([f"{first_name} {last_name}".strip(), username, email])
 
 
 class User(AbstractUser):
@@ -91,12 +141,27 @@ class User(AbstractUser):
         help_text=_("The address this person proved they receive mail at; documents go only there."),
     )
     email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    search_text = models.TextField(
+        _("search text"), blank=True, default="", editable=False,
+        help_text=_("Name, username and e-mail without accents or capitals, kept on every save."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "search_text"])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    SEARCHED_FIELDS = frozenset({"username", "first_name", "last_name", "email"})
+
+    def save(self, *args, **kwargs):
+        # Derived from the row's own fields, as an organisation's: every way of writing a person keeps it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.SEARCHED_FIELDS & set(update_fields):
+            self.search_text = person_search_text(self.username, self.first_name, self.last_name, self.email)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def is_opp_staff(self) -> bool:

@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from applications.errors import Invalid, Refused
+from listing.pages import listing_for
 
 from . import services
 from .access import access_for
 from .accounts import verified_email
+from .filters import JoinRequestFilter, RemovedRoleFilter
 from .forms import (
     ApproveForm,
     ColleagueInviteForm,
@@ -113,11 +115,12 @@ def _secretariat_only(request):
 @login_required
 def join_request_list(request):
     _secretariat_only(request)
+    decided = listing_for(request, JoinRequestFilter, JoinRequest.objects.exclude(
+        status=JoinRequestStatus.PENDING).select_related("decided_by", "organization"))
     return render(request, "organizations/join_request_list.html", {
         "pending": JoinRequest.objects.filter(status=JoinRequestStatus.PENDING).order_by("created_at"),
-        "decided": JoinRequest.objects.exclude(status=JoinRequestStatus.PENDING)
-        .select_related("decided_by", "organization")[:50],
-    })
+        "listing": decided,
+    }, status=decided.status)
 
 
 @login_required
@@ -317,7 +320,7 @@ def staff_roles(request):
     return render(request, "organizations/staff_roles.html", {
         "form": form,
         "active": roles.filter(revoked_at__isnull=True).order_by("user__username", "role"),
-        "history": roles.filter(revoked_at__isnull=False).order_by("-revoked_at")[:100],
+        "listing": listing_for(request, RemovedRoleFilter, roles.filter(revoked_at__isnull=False)),
     })
 
 

@@ -12,26 +12,44 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from applications.errors import Invalid, NotPermitted, WrongState
+from applications.selectors import applications_visible_to
 from disbursements import reports
-from disbursements.models import Disbursement, DisbursementStatus, LoanStatus
+from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
+from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
 from disbursements.services.disbursements import ApproverMayNotPay
+from disbursements.services.loans import loan_credit_balance
+from funds.filters import LedgerFilter
 from funds.ledger import balances_by_fund
 from funds.models import Fund, LedgerEntry
+from listing.batch import Outcome, run_each, selected_ids
+from listing.pages import listing_for
 from organizations.access import access_for
 from organizations.choices import Country
 
-from . import charts
+from . import charts, exports, integrations
+from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12
+# What the lists show of an application: its reference (fund, year, id) and its organisation.
+# (``status`` too: an application's state machine reads it whenever one is loaded.)
+APPLICATION_SHOWN = ("application__id", "application__status", "application__fund_id",
+                     "application__fund__code", "application__created_at", "application__organization_id",
+                     "application__organization__short_name", "application__organization__country")
+DISBURSEMENT_JOINS = ("fund", "application__fund", "application__organization")
+DISBURSEMENT_SHOWN = ("id", "application_id", "fund_id", "fund__code", "status", "payee_name", "amount",
+                      "currency", "created_at", *APPLICATION_SHOWN)
 
 
 def _finance_reader(request):
@@ -53,21 +71,62 @@ def finance_desk(request):
     today = timezone.localdate()
     funds = list(Fund.objects.all())
     balances = balances_by_fund(funds)
-    to_pay = (
+    to_pay = listing_for(
+        request, ToPayFilter,
         disbursements_visible_to(request.user)
-        .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED])
-        .select_related("application__organization").order_by("created_at", "id")
+        .filter(status__in=[DisbursementStatus.PENDING, DisbursementStatus.APPROVED,
+                            DisbursementStatus.FAILED])
+        .select_related(None).select_related(*DISBURSEMENT_JOINS).only(*DISBURSEMENT_SHOWN),
     )
     youth = next((fund for fund in funds if fund.kind == "loan"), None)
     portfolio = reports.portfolio(on=today, fund=youth) if youth else None
     return render(request, "portal/finance/desk.html", {
         "access": access,
         "funds": [(fund, balances[fund.pk]) for fund in funds],
-        "disbursements": to_pay,
+        "listing": to_pay,
         "portfolio": portfolio,
         "youth": youth,
         "today": today,
-    })
+        **pop_outcomes(request),
+    }, status=to_pay.status)
+
+
+@login_required
+def disbursement_list(request):
+    """Every disbursement, in every state: searched, filtered, sorted and paginated."""
+    access = _finance_reader(request)
+    listing = listing_for(request, DisbursementFilter,
+                          disbursements_visible_to(request.user).select_related(None)
+                          .select_related(*DISBURSEMENT_JOINS).only(*DISBURSEMENT_SHOWN))
+    return render(request, "portal/finance/disbursements.html", {"access": access, "listing": listing},
+                  status=listing.status)
+
+
+@login_required
+@require_POST
+def disbursement_batch(request):
+    """Approve every ticked disbursement for payment, each through ``disbursement_approve`` in its own
+    transaction; the desk then shows what happened to each."""
+    access = _finance_reader(request)
+    if not access.is_finance:
+        raise PermissionDenied
+    ids = selected_ids(request.POST)
+    back = _back(request, reverse("finance"))
+    if request.POST.get("action") != "approve" or not ids:
+        messages.error(request, _("Tick at least one disbursement.") if not ids else _("Choose what to do."))
+        return redirect(back)
+    found = {d.pk: d for d in disbursements_visible_to(request.user).filter(pk__in=ids)
+             .select_related("application__fund")}
+    outcomes = [Outcome(f"#{pk}", reverse("finance"), False, _("Not found."))
+                for pk in ids if pk not in found]
+    outcomes += run_each(
+        [found[pk] for pk in ids if pk in found],
+        lambda d: tranches.disbursement_approve(disbursement_id=d.pk, by=request.user),
+        label=lambda d: f"{d.application.reference} · {d.payee_name}",
+        url=lambda d: reverse("application", args=[d.application_id]),
+    )
+    keep_outcomes(request, outcomes)
+    return redirect(back)
 
 
 @login_required
@@ -106,22 +165,49 @@ def _parse_date(raw: str, field: str) -> datetime.date:
         raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
 
 
+def _listed_loans(request, today):
+    """Every loan of the list as its search, filters and order choose them, with their figures."""
+    loans = with_loan_figures(
+        loans_visible_to(request.user).select_related("application__organization"), on=today
+    )
+    return LoanFilter(request.GET, queryset=loans, request=request).qs
+
+
+def _format(file_format: str) -> str:
+    if file_format not in exports.FORMATS:
+        raise Http404
+    return file_format
+
+
 @login_required
 def loan_list(request):
     _finance_reader(request)
     today = timezone.localdate()
-    loans = with_loan_figures(
-        loans_visible_to(request.user).select_related("application__organization"), on=today
-    ).order_by("-status", "application__organization__short_name")
-    status = request.GET.get("status")
-    if status in LoanStatus.values:
-        loans = loans.filter(status=status)
+
+    def with_figures(page):
+        # The figures of this page's loans only (one grouped query), not of the whole portfolio.
+        figures = {pk: (owed, arrears) for pk, owed, arrears in with_loan_figures(
+            Loan.objects.filter(pk__in=[loan.pk for loan in page]), on=today).order_by()
+            .values_list("pk", "principal_owed", "arrears")}
+        for loan in page:
+            loan.principal_owed, loan.arrears = figures[loan.pk]
+        return page
+
+    listing = listing_for(request, LoanFilter,
+                          loans_visible_to(request.user).select_related(None)
+                          .select_related("fund", "application__organization", "application__fund")
+                          .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
+                                "currency", "disbursed_on", *APPLICATION_SHOWN),
+                          rows=with_figures)
     youth = Fund.objects.filter(kind="loan").first()
+    # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
+    # search or a later page (they cost more than the list itself).
+    overview = youth is not None and listing.is_whole
     return render(request, "portal/finance/loans.html", {
-        "loans": loans, "statuses": LoanStatus.choices, "chosen_status": status,
-        "portfolio": reports.portfolio(on=today, fund=youth) if youth else None,
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
-    })
+        "listing": listing,
+        "portfolio": reports.portfolio(on=today, fund=youth) if overview else None,
+        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if overview else None,
+    }, status=listing.status)
 
 
 @login_required
@@ -160,12 +246,80 @@ def loan_detail(request, pk):
         "application": loan.application,
         "schedule": loan.instalments.filter(is_current=True).order_by("n"),
         "repayments": loan.repayments.order_by("paid_on", "id"),
+        "documents": integrations.schedule_documents_for(loan),
         "may_record": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS),
+        "may_reverse": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS,
+                                                             LoanStatus.REPAID),
+        "actions": _loan_actions(loan, access),
         "idempotency_key": request.POST.get("idempotency_key") if errors else uuid.uuid4().hex,
         "errors": errors,
         "post": request.POST if errors else {},
         "today": today,
     }, status=400 if errors else 200)
+
+
+def _loan_actions(loan, access) -> list[tuple[str, str]]:
+    """The finance actions the loan's state allows, as (action, label) for the loan page's links."""
+    live = loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS)
+    actions = []
+    if access.is_finance and live:
+        actions.append(("reschedule", _("Reschedule")))
+        if loan.write_off_proposed_at is None:
+            actions.append(("write-off", _("Propose a write-off")))
+    if (access.is_finance or access.is_administrator) and live and loan.write_off_proposed_at:
+        actions.append(("write-off-approve", _("Approve the write-off")))
+    if access.is_finance and loan.status == LoanStatus.WRITTEN_OFF:
+        actions.append(("recovery", _("Record a recovery")))
+    if access.is_finance and loan.status != LoanStatus.PENDING and loan_credit_balance(loan) > 0:
+        actions.append(("refund", _("Refund an overpayment")))
+    return actions
+
+
+@login_required
+@require_GET
+def loan_export(request, file_format):
+    """The loans of the list (with its filter) as CSV or XLSX."""
+    _finance_reader(request)
+    file_format = _format(file_format)
+    today = timezone.localdate()
+    loans = _listed_loans(request, today)
+    return exports.download(exports.loans_table(loans, on=today), file_format, get_language())
+
+
+@login_required
+@require_GET
+def portfolio_export(request, file_format):
+    """The youth fund's portfolio report (as the API's) on a date (``?on=``, default today), with the
+    month's collections so far."""
+    _finance_reader(request)
+    file_format = _format(file_format)
+    today = timezone.localdate()
+    try:
+        on = _parse_date(request.GET["on"], "on") if request.GET.get("on") else today
+    except Invalid as exc:
+        for error in exc.errors["on"]:
+            messages.error(request, error)
+        return redirect("finance-loans")
+    youth = Fund.objects.filter(kind="loan").first()
+    report = reports.portfolio(on=on, fund=youth)
+    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=youth)
+    table = exports.portfolio_table(report, fund_name=str(youth.name) if youth else _("All funds"))
+    return exports.download(table, file_format, get_language())
+
+
+@login_required
+@require_GET
+def ledger_export(request, code, file_format):
+    """Every entry of the fund's ledger, oldest first."""
+    _finance_reader(request)
+    file_format = _format(file_format)
+    fund = get_object_or_404(Fund, code=code)
+    entries = (
+        LedgerEntry.objects.filter(fund=fund).select_related("transaction", "transaction__application")
+        .order_by("transaction__booked_on", "transaction_id", "id")
+    )
+    table = exports.ledger_table(fund, entries.iterator(chunk_size=2000), on=timezone.localdate())
+    return exports.download(table, file_format, get_language())
 
 
 @login_required
@@ -174,14 +328,18 @@ def fund_ledger(request, code):
     fund = get_object_or_404(Fund, code=code)
     today = timezone.localdate()
     balances = balances_by_fund([fund])[fund.pk]
-    entries = (
-        LedgerEntry.objects.filter(fund=fund).select_related("transaction", "transaction__application")
-        .order_by("-transaction__booked_on", "-transaction_id", "id")[:300]
-    )
+    listing = listing_for(request, LedgerFilter, LedgerEntry.objects.filter(fund=fund).select_related(
+        "transaction", "transaction__application__fund").only(
+        "id", "transaction_id", "account", "debit", "credit", "transaction__id", "transaction__booked_on",
+        "transaction__kind", "transaction__application_id", "transaction__application__id",
+        "transaction__application__status", "transaction__application__fund_id",
+        "transaction__application__fund__code",
+        "transaction__application__created_at"))
     return render(request, "portal/finance/ledger.html", {
-        "fund": fund, "balances": balances, "entries": entries,
-        "chart": charts.line_chart(_balance_series(fund, today), currency=fund.currency),
-    })
+        "fund": fund, "balances": balances, "listing": listing,
+        "chart": charts.line_chart(_balance_series(fund, today), currency=fund.currency)
+        if listing.is_whole else None,
+    }, status=listing.status)
 
 
 @login_required
@@ -224,3 +382,22 @@ def _par_series(fund, today):
         report = reports.portfolio(on=day, fund=fund)
         points.append((day, {"par30": report["par30"]}))
     return {"series": [("par30", _("PAR30"))], "points": points}
+
+
+@login_required
+@require_GET
+def schedule_document_file(request, pk, document_id):
+    """A loan's definitive schedule (PDF), for the organisation's people and staff who see the file;
+    another organisation's is not found."""
+    from letters.models import LetterStatus, ScheduleDocument
+
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
+    document = get_object_or_404(
+        ScheduleDocument.objects.select_related("loan__application"),
+        pk=document_id, loan__application=application, status=LetterStatus.RENDERED,
+    )
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=f"{document.reference}.pdf", content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["ETag"] = f'"{document.sha256}"'
+    return response

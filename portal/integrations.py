@@ -49,4 +49,17 @@ def loan_for(application):
         return None
     loan.schedule = list(loan.instalments.filter(is_current=True).order_by("n"))
     loan.payments = list(loan.repayments.order_by("paid_on", "id"))
+    loan.documents = schedule_documents_for(loan)
     return loan
+
+
+def schedule_documents_for(loan) -> list:
+    """The loan's issued definitive schedules, newest first, each with its download address."""
+    ScheduleDocument = _model("letters.ScheduleDocument")  # noqa: N806
+    if ScheduleDocument is None:
+        return []
+    documents = list(ScheduleDocument.objects.filter(loan=loan, status="rendered")
+                     .select_related("loan__application").order_by("-sequence"))
+    for document in documents:
+        document.pdf_url = reverse("loan-schedule-pdf", args=[loan.application_id, document.pk])
+    return documents

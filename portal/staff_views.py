@@ -1,15 +1,28 @@
-"""CLAC's queues: the committee's per fund, with each decision clock, and the secretariat's screening."""
+"""CLAC's queues: the committee's, with each decision clock, and the secretariat's screening, where
+several files can be moved at once (each through its own service, each result reported)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from applications import services
+from applications.filters import QueueFilter
 from applications.selectors import applications_visible_to
 from applications.workflow import Status
-from funds.models import Fund
+from listing.batch import Outcome, run_each, selected_ids
+from listing.pages import listing_for
 from organizations.access import access_for
+from organizations.filters import OrganizationFilter, PersonFilter
+from organizations.models import StaffRole, User
+from organizations.selectors import organizations_visible_to
 
-from .views import days_left, prefetch_for_queue
+from .views import for_lists, prefetch_for_queue, with_days_left
 
 
 @login_required
@@ -17,41 +30,123 @@ def committee_queue(request):
     access = access_for(request.user)
     if not (access.is_committee_member or access.sees_everything):
         raise PermissionDenied
-    fund_ids = access.member_fund_ids if access.is_committee_member else None
-    funds = Fund.objects.all() if fund_ids is None else Fund.objects.filter(pk__in=fund_ids)
     applications = prefetch_for_queue(
-        applications_visible_to(request.user).filter(status=Status.COMMITTEE_REVIEW)
-        .order_by("decision_due", "id")
+        for_lists(applications_visible_to(request.user).filter(status=Status.COMMITTEE_REVIEW))
     )
-    if fund_ids is not None:
-        applications = applications.filter(fund_id__in=fund_ids)
-    by_fund = {fund.pk: {"fund": fund, "applications": []} for fund in funds}
-    for application in applications:
-        application.days_left = days_left(application)
-        mine = next((r for r in application.reviews.all() if r.reviewer_id == request.user.pk), None)
-        application.my_review = mine
-        application.review_count = sum(1 for r in application.reviews.all() if not r.conflict_of_interest)
-        if application.fund_id in by_fund:
-            by_fund[application.fund_id]["applications"].append(application)
-    return render(request, "portal/committee_queue.html", {
-        "access": access, "queues": list(by_fund.values()),
-    })
+    if access.is_committee_member:
+        applications = applications.filter(fund_id__in=access.member_fund_ids)
+
+    def rows(page):
+        for application in with_days_left(page):
+            reviews = application.reviews.all()
+            application.my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
+            application.review_count = sum(1 for r in reviews if not r.conflict_of_interest)
+        return page
+
+    listing = listing_for(request, QueueFilter, applications, rows=rows)
+    return render(request, "portal/committee_queue.html", {"access": access, "listing": listing},
+                  status=listing.status)
 
 
 SCREENING_STATES = (Status.SUBMITTED, Status.SCREENING, Status.INFORMATION_REQUESTED)
+BATCH_ACTIONS = {
+    "start_screening": services.application_start_screening,
+    "send_to_committee": services.application_send_to_committee,
+}
+OUTCOMES_KEY = "batch_outcomes"
+
+
+def _screener(request):
+    access = access_for(request.user)
+    if not (access.is_secretariat or access.is_administrator):
+        raise PermissionDenied
+    return access
 
 
 @login_required
 def screening_queue(request):
-    access = access_for(request.user)
-    if not (access.is_secretariat or access.is_administrator):
-        raise PermissionDenied
-    applications = list(
-        applications_visible_to(request.user).filter(status__in=SCREENING_STATES)
-        .select_related("fund", "organization").order_by("decision_due", "id")
+    access = _screener(request)
+    listing = listing_for(
+        request, QueueFilter,
+        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)),
+        rows=with_days_left,
     )
-    for application in applications:
-        application.days_left = days_left(application)
     return render(request, "portal/screening_queue.html", {
-        "access": access, "applications": applications,
-    })
+        "access": access, "listing": listing, "batch": access.is_secretariat,
+        **pop_outcomes(request),
+    }, status=listing.status)
+
+
+@login_required
+@require_POST
+def screening_batch(request):
+    """Start screening, or send to the committee, every ticked file: one service call (and one
+    transaction) per file; the queue then shows what happened to each."""
+    _screener(request)
+    service = BATCH_ACTIONS.get(request.POST.get("action", ""))
+    ids = selected_ids(request.POST)
+    back = _back(request, reverse("secretariat"))
+    if service is None or not ids:
+        messages.error(request, _("Tick at least one file.") if not ids else _("Choose what to do."))
+        return redirect(back)
+    found = {application.pk: application for application in
+             applications_visible_to(request.user).filter(pk__in=ids).select_related("fund")}
+    outcomes = [Outcome(f"#{pk}", reverse("secretariat"), False, _("Not found.")) for pk in ids
+                if pk not in found]
+    outcomes += run_each(
+        [found[pk] for pk in ids if pk in found],
+        lambda application: service(application_id=application.pk, by=request.user),
+        label=lambda application: application.reference,
+        url=lambda application: reverse("application", args=[application.pk]),
+    )
+    keep_outcomes(request, outcomes)
+    return redirect(back)
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+def keep_outcomes(request, outcomes: list[Outcome]) -> None:
+    """Keep the results for the page the person is sent back to (shown once, then forgotten)."""
+    request.session[OUTCOMES_KEY] = [
+        {"label": o.label, "url": o.url, "done": o.done, "message": str(o.message)} for o in outcomes
+    ]
+
+
+def pop_outcomes(request) -> dict:
+    """The results of the last batch (shown once), for the page's template."""
+    kept = request.session.pop(OUTCOMES_KEY, None)
+    if not kept:
+        return {}
+    outcomes = [Outcome(**row) for row in kept]
+    return {"outcomes": outcomes, "done_count": sum(1 for o in outcomes if o.done)}
+
+
+@login_required
+def organization_list(request):
+    """The organisations, for CLAC's staff: searched by name, country or Fairtrade ID, filtered, sorted."""
+    access = access_for(request.user)
+    if not access.is_clac_staff:
+        raise PermissionDenied
+    listing = listing_for(request, OrganizationFilter,
+                          organizations_visible_to(request.user).prefetch_related("products"))
+    return render(request, "portal/organization_list.html", {"access": access, "listing": listing},
+                  status=listing.status)
+
+
+@login_required
+def people_list(request):
+    """Everyone who signs in to Fondos, for the administrators, the secretariat and the auditors."""
+    access = access_for(request.user)
+    if not access.sees_everything:
+        raise PermissionDenied
+    listing = listing_for(request, PersonFilter, User.objects.select_related("organization")
+                          .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.active()
+                                                     .select_related("fund"), to_attr="roles_now")))
+    return render(request, "portal/people_list.html", {"access": access, "listing": listing},
+                  status=listing.status)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from applications import services
 from applications.errors import Invalid, NotPermitted, WrongState
+from applications.filters import ApplicationFilter, OwnApplicationFilter
 from applications.models import Application, Document, Review
 from applications.permissions import actors_for, may_see_reviews
 from applications.reviews import quorum_status, rubric_for
@@ -33,6 +34,7 @@ from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
+from listing.pages import listing_for
 from organizations.access import access_for
 
 from . import fundforms, integrations
@@ -54,6 +56,22 @@ def days_left(application: Application) -> int | None:
     return workflow_days_left(application.status, application.decision_due, timezone.localdate())
 
 
+# What the lists of applications show: the rest (fund fields, assessment, search text) stays in the database.
+LIST_FIELDS = ("id", "fund_id", "fund__code", "organization_id", "organization__short_name",
+               "organization__country", "status", "currency", "requested_amount", "approved_amount",
+               "submitted_at", "decision_due", "created_at")
+
+
+def for_lists(applications):
+    return applications.select_related("fund", "organization").only(*LIST_FIELDS)
+
+
+def with_days_left(applications: list[Application]) -> list[Application]:
+    for application in applications:
+        application.days_left = days_left(application)
+    return applications
+
+
 # --------------------------------------------------------------------------- home and profile
 
 
@@ -61,20 +79,19 @@ def days_left(application: Application) -> int | None:
 def home(request):
     access = access_for(request.user)
     organization = request.user.organization
-    applications = []
+    listing = None
     if access.is_opp_staff:
-        applications = list(
-            applications_visible_to(request.user).filter(organization_id=access.organization_id)
-            .select_related("fund", "organization")[:50]
+        listing = listing_for(
+            request, OwnApplicationFilter,
+            for_lists(applications_visible_to(request.user).filter(organization_id=access.organization_id)),
+            rows=with_days_left,
         )
-        for application in applications:
-            application.days_left = days_left(application)
     return render(request, "portal/home.html", {
         "access": access,
         "organization": organization,
         "funds": Fund.objects.all(),
-        "applications": applications,
-    })
+        "listing": listing,
+    }, status=listing.status if listing else 200)
 
 
 @login_required
@@ -298,21 +315,13 @@ def submit_review(request, pk):
 
 @login_required
 def application_list(request):
+    """Every application the person may see: searched, filtered, sorted and paginated."""
     access = access_for(request.user)
-    applications = applications_visible_to(request.user).select_related("fund", "organization")
-    status = request.GET.get("status")
-    if status in Status.values:
-        applications = applications.filter(status=status)
-    fund = request.GET.get("fund")
-    if fund:
-        applications = applications.filter(fund__code=fund)
-    rows = list(applications[:200])
-    for application in rows:
-        application.days_left = days_left(application)
-    return render(request, "portal/application_list.html", {
-        "access": access, "applications": rows, "statuses": Status.choices,
-        "funds": Fund.objects.all(), "chosen_status": status, "chosen_fund": fund,
-    })
+    listing = listing_for(
+        request, ApplicationFilter, for_lists(applications_visible_to(request.user)), rows=with_days_left,
+    )
+    return render(request, "portal/application_list.html", {"access": access, "listing": listing},
+                  status=listing.status)
 
 
 def application_context(request, application, *, form_errors=None, failed_action=None):

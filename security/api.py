@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -10,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from listing.filters import ListFilterSet, Ordering, SearchFilter, date_filter
 from organizations.access import access_for
 
 AUDITED_MODELS = {
@@ -74,6 +76,19 @@ class HistoryEntrySerializer(serializers.Serializer):
                 if hasattr(record, field.attname)}
 
 
+class AuditHistoryFilter(ListFilterSet):
+    """``search`` (the person who made the change), ``type``, ``from``/``until`` and ``ordering``."""
+
+    search = SearchFilter(search_field="history_user__search_text",
+                          help_text=_("Name, username or e-mail of the person who made the change."))
+    type = filters.ChoiceFilter(field_name="history_type", label=_("Change"),
+                                choices=[("+", _("Created")), ("~", _("Changed")), ("-", _("Deleted"))])
+    changed_from = date_filter("history_date__date", "gte", _("From"))
+    changed_to = date_filter("history_date__date", "lte", _("Until"))
+    ordering = Ordering(columns={"date": (_("Date"), ("history_date",))}, default=("-date",),
+                        tiebreak="history_id")
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("model", str, required=True, enum=sorted(AUDITED_MODELS)),
@@ -81,11 +96,13 @@ class HistoryEntrySerializer(serializers.Serializer):
     ],
 )
 class AuditHistoryView(ListAPIView):
-    """Every recorded change to applications, funds, fund parameters, loans and users, newest first."""
+    """Every recorded change to applications, funds, fund parameters, loans and users, newest first;
+    ``search`` finds the changes made by a person, ``type`` (``+``, ``~``, ``-``), ``changed_from`` and
+    ``changed_to`` narrow them, ``ordering=date`` lists the oldest first."""
 
     serializer_class = HistoryEntrySerializer
     permission_classes = [IsAuthenticated, IsAuditorOrAdministrator]
-    filter_backends = []
+    filterset_class = AuditHistoryFilter
 
     def get_queryset(self):
         name = self.request.query_params.get("model", "")

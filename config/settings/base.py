@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "disbursements",
     "letters",
     "notifications",
+    "reporting",
     "portal",
+    "listing",
     "security",
     "backups",
     "opendata",
@@ -234,6 +236,10 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.workflow.Status",
         "LanguageEnum": "organizations.choices.Language",
         "NotificationKindEnum": "notifications.kinds.Kind",
+        "LetterStatusEnum": "letters.models.LetterStatus",
+        "ProjectReportStatusEnum": "reporting.workflow.ReportStatus",
+        "ProjectReportKindEnum": "reporting.workflow.ReportKind",
+        "ReportAttachmentKindEnum": "reporting.models.AttachmentKind",
     },
 }
 

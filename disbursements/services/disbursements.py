@@ -26,6 +26,7 @@ from funds.ledger import credit, debit, fund_release_commitment, ledger_post
 from funds.models import Account, FundKind, TransactionKind
 from funds.money import Money, minor_unit, quantize
 
+from .. import events
 from .common import given_reason, not_before_approval, parse_amount, require_finance, today
 from .loans import loan_create_for_application, loan_disbursed
 
@@ -124,6 +125,7 @@ def disbursement_approve(*, disbursement_id: int, by) -> Disbursement:
             return disbursement
         if disbursement.status != DisbursementStatus.PENDING:
             raise _state_error(disbursement)
+        _refuse_while_reports_wait(disbursement)
         disbursement.approve()
         disbursement.approved_by = by
         disbursement.approved_at = timezone.now()
@@ -194,6 +196,7 @@ def disbursement_pay(
             pk=disbursement.application_id
         )
         not_before_approval(paid_on, application, "paid_on")
+        _refuse_while_reports_wait(disbursement, application)
         loan = None
         if fund.kind == FundKind.LOAN:
             loan = Loan.objects.select_for_update().get(application=application)
@@ -236,7 +239,20 @@ def disbursement_pay(
                 restructure_overdue=restructure_overdue,
             )
         application_services.application_start_execution(application_id=application.pk)
+        events.payment_recorded(disbursement=disbursement, application=application, loan=loan)
+        events.disbursement_paid(disbursement=disbursement)
     return disbursement
+
+
+def _refuse_while_reports_wait(disbursement: Disbursement, application: Application | None = None) -> None:
+    """A later tranche waits for the award's reports that are due (the fund's parameter says so)."""
+    from reporting.selectors import tranche_refusals
+
+    if application is None:
+        application = Application.objects.select_related("fund").get(pk=disbursement.application_id)
+    refusals = tranche_refusals(application=application, tranche=disbursement.tranche, on=today())
+    if refusals:
+        raise Invalid({"non_field_errors": refusals})
 
 
 def _remainder_settle(disbursement: Disbursement, *, application: Application, short: Decimal, by) -> None:

@@ -103,6 +103,16 @@ def _json_value(value):
     return value
 
 
+@dataclass(frozen=True)
+class ReportDue:
+    """A report an award owes: its kind (``progress``, ``final``, ``use_of_funds``, ``certificate``), its
+    number among reports of that kind, and the date it is due."""
+
+    kind: str
+    sequence: int
+    due_on: datetime.date
+
+
 class FundRules:
     code: ClassVar[str]
     kind: ClassVar[str]
@@ -166,6 +176,12 @@ class FundRules:
 
     def decision_warning(self, submitted_on: datetime.date, parameters: Parameters) -> datetime.date:
         return submitted_on + datetime.timedelta(days=parameters.decision_warning_days)
+
+    # ------------------------------------------------------------------ after the award
+    def report_requirements(self, data: dict[str, Any], *, paid_on: datetime.date,
+                            parameters: Parameters) -> list[ReportDue]:
+        """The reports an award owes once paid on ``paid_on`` (``reporting`` creates them)."""
+        return []
 
     # ------------------------------------------------------------------ approval
     def approval_terms(

@@ -7,6 +7,7 @@ greater than the threshold (default 30%) is eligible: exactly 30.00% is not. The
 organisation and per calendar year, and by what the fund has available.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from applications.workflow import AWARDED
 from funds.money import Money, smallest
 from organizations.choices import Product
 
-from .base import Assessment, AssessmentContext, FundRules, percent
+from .base import Assessment, AssessmentContext, FundRules, ReportDue, percent
 from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
 
 EVENT_TYPES = {
@@ -135,7 +136,16 @@ class CatastrophicEventsRules(FundRules):
         "compensation_rate_percent": "30",
         "cap_per_organization": "20000.00",
         "rubric": ["evidence_quality", "severity"],
+        # Reports: what the compensation paid for and which producers received it, due this many
+        # days after the payment.
+        "use_of_funds_report_days": 90,
+        "reports_block_next_tranche": True,
+        "reports_required_to_close": True,
     }
+
+    def report_requirements(self, data, *, paid_on, parameters) -> list[ReportDue]:
+        days = datetime.timedelta(days=parameters.use_of_funds_report_days)
+        return [ReportDue("use_of_funds", 1, paid_on + days)]
 
     def loss(self, data, parameters) -> Loss | None:
         seasons = data.get("season_productions") or []

@@ -6,6 +6,7 @@ rates of Fairtrade International's Producer Certification Fund. One subsidy per 
 certification year. The payee is the certification body named on the invoice.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -16,7 +17,7 @@ from applications.workflow import AWARDED
 from funds.money import Money, minor_unit, quantize, smallest
 from organizations.choices import Grade
 
-from .base import Assessment, AssessmentContext, FundRules, percent
+from .base import Assessment, AssessmentContext, FundRules, ReportDue, percent
 from .fields import FundFieldsSerializer, money_field
 
 # States in which an application holds (or may still obtain) the year's subsidy.
@@ -66,7 +67,15 @@ class CertificationSubsidyRules(FundRules):
         "cap_per_application": "5000.00",
         "annual_budget": "150000.00",
         "rubric": ["completeness", "market_access_risk"],
+        # Reports: the certificate, once the certifier issues it, within this many days of payment.
+        "certificate_report_days": 120,
+        "reports_block_next_tranche": True,
+        "reports_required_to_close": True,
     }
+
+    def report_requirements(self, data, *, paid_on, parameters) -> list[ReportDue]:
+        days = datetime.timedelta(days=parameters.certificate_report_days)
+        return [ReportDue("certificate", 1, paid_on + days)]
 
     def coverage_percent(self, organization, parameters) -> Decimal:
         if organization.grade == Grade.FIRST:

@@ -4,6 +4,7 @@ The OPP gives a baseline of the intervention's indicators and commits to a final
 due a set number of days after the project ends. The decision is due 45 days after submission.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from rest_framework import serializers
 
 from funds.money import Money, smallest
 
-from .base import Assessment, AssessmentContext, FundRules
+from .base import Assessment, AssessmentContext, FundRules, ReportDue
 from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
 
 PURPOSES = {
@@ -64,7 +65,25 @@ class ClimateEventualityRules(FundRules):
         "max_award": "15000.00",
         "final_baseline_due_days": 60,
         "rubric": ["climate_relevance", "feasibility", "producers_reached"],
+        # Reports: a progress report half-way between payment and the project's end, and the final
+        # report with the endline ``final_baseline_due_days`` after the end.
+        "progress_report_halfway": True,
+        "reports_block_next_tranche": True,
+        "reports_required_to_close": True,
     }
+
+    def report_requirements(self, data, *, paid_on, parameters) -> list[ReportDue]:
+        try:
+            end = datetime.date.fromisoformat(data.get("project_end_date") or "")
+        except ValueError:
+            end = paid_on + datetime.timedelta(days=365)
+        end = max(end, paid_on)
+        reports = []
+        if parameters.progress_report_halfway and end > paid_on:
+            reports.append(ReportDue("progress", 1, paid_on + (end - paid_on) / 2))
+        endline = end + datetime.timedelta(days=parameters.final_baseline_due_days)
+        reports.append(ReportDue("final", 1, endline))
+        return reports
 
     def assess(self, data, ctx: AssessmentContext) -> Assessment:
         reasons = []

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -22,7 +23,7 @@ from funds.lending import (
 from funds.money import Money, smallest
 from organizations.choices import Gender
 
-from .base import Assessment, AssessmentContext, FundRules, Parameters
+from .base import Assessment, AssessmentContext, FundRules, Parameters, ReportDue
 from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
 
 
@@ -97,7 +98,21 @@ class YouthRevolvingRules(FundRules):
         "min_age": 18,
         "max_age": 35,
         "rubric": ["viability", "value_chain_link", "group_capacity"],
+        # Reports: a progress report on the group's project every this many months of the loan's term
+        # (at least one).
+        "progress_report_every_months": 12,
+        "reports_block_next_tranche": True,
+        "reports_required_to_close": True,
     }
+
+    def report_requirements(self, data, *, paid_on, parameters) -> list[ReportDue]:
+        every = parameters.progress_report_every_months
+        if not every:
+            return []
+        term = int(data.get("term_months") or every)
+        count = max(1, term // every)
+        return [ReportDue("progress", n, paid_on + relativedelta(months=every * n))
+                for n in range(1, count + 1)]
 
     def assess(self, data, ctx: AssessmentContext) -> Assessment:
         params = ctx.parameters

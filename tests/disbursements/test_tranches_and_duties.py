@@ -11,7 +11,7 @@ from django.utils import timezone
 from disbursements.models import Disbursement, Loan
 from funds.ledger import fund_balances
 from funds.models import LedgerTransaction
-from tests.workflow import drive, relax_separation_of_duties
+from tests.workflow import approved_on, drive, relax_separation_of_duties
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -24,6 +24,7 @@ def _today():
 
 def _loan_in_two_tranches(api_as, *, terms, first_paid_on):
     application = drive(fund_code=YOUTH, to="conditions_accepted", amount="3000.00", terms=terms)
+    approved_on(application, first_paid_on)
     approver, payer = api_as(application.cast.treasurer), api_as(application.cast.finance)
     first = Disbursement.objects.get(application=application)
     split = {"amounts": ["2000.00", "1000.00"]}

@@ -1,14 +1,18 @@
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 
 from funds.ledger import balances_by_fund
 from funds.models import Fund, FundParameters, LedgerTransaction
 from organizations.models import Organization, StaffRole, User
+from reporting.models import ProjectReport
+from reporting.outcomes import OutcomeFilters, outcomes
 
 pytestmark = pytest.mark.django_db
 
 DEMO_USERS = {"admin", "secretariat", "committee1", "committee2", "committee3", "finance",
-              "auditor", "opp-a", "opp-b"}
+              "finance2", "auditor", "opp-a", "opp-b"}
 
 
 def snapshot():
@@ -40,7 +44,14 @@ def test_seed_demo_creates_the_demo_and_a_second_run_changes_nothing():
                                        "climate-eventuality", "catastrophic-events"}
     balances = balances_by_fund(funds)
     assert all(balances[f.pk].capital > 0 for f in funds)
-    assert all(balances[f.pk].available == balances[f.pk].capital for f in funds)
+    # The demo's two paid awards (with accepted reports, for the outcomes page) are all that left the
+    # funds: a climate grant of 9,000 and a catastrophic compensation of 16,200.
+    paid = {"climate-eventuality": Decimal("9000.00"), "catastrophic-events": Decimal("16200.00")}
+    assert {f.code: balances[f.pk].capital - balances[f.pk].available for f in funds} == {
+        f.code: paid.get(f.code, Decimal("0.00")) for f in funds}
+    accepted = ProjectReport.objects.filter(status="accepted")
+    assert sorted(accepted.values_list("kind", flat=True)) == ["final", "progress", "use_of_funds"]
+    assert outcomes(OutcomeFilters())["indicators"]
 
     chairs = StaffRole.objects.filter(role="committee_chair")
     assert set(chairs.values_list("user__username", flat=True)) == {"committee3"}

@@ -3,13 +3,17 @@ settings, a Celery worker and Celery beat on PostgreSQL and Redis, over HTTPS on
 
 Everything goes through HTTP as a client would: the API takes one climate-fund application from draft to a
 decision letter rendered by the worker; in the browser the organisation downloads that letter and accepts
-the conditions; finance approves and pays the disbursement. Skipped unless ``FONDOS_SMOKE_URL`` is set.
+the conditions; two finance officers, with their second factor, approve and pay the disbursement. Skipped
+unless ``FONDOS_SMOKE_URL`` is set.
 """
 
 import datetime
 import hashlib
+import hmac
+import json
 import os
 import re
+import struct
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +26,8 @@ CA = os.environ.get("FONDOS_SMOKE_CA", "")
 # The base64 SHA-256 of the certificate's public key, which Chromium is told to trust (and nothing else).
 SPKI = os.environ.get("FONDOS_SMOKE_SPKI", "")
 PASSWORD = os.environ.get("FONDOS_SMOKE_PASSWORD", "")
+# The authenticator keys (hex) of the finance officers, who sign in with a second factor in production.
+TOTP_KEYS = json.loads(os.environ.get("FONDOS_SMOKE_TOTP") or "{}")
 ARTIFACTS = Path(os.environ.get("FONDOS_SMOKE_ARTIFACTS", "test-artifacts/production-smoke"))
 LETTER_SECONDS = 90
 
@@ -46,6 +52,14 @@ def client() -> requests.Session:
     return session
 
 
+def totp_now(key_hex: str) -> str:
+    """RFC 6238 (SHA-1, 30 s, 6 digits), computed here rather than by the library under test."""
+    counter = struct.pack(">Q", int(time.time() // 30))
+    digest = hmac.new(bytes.fromhex(key_hex), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
 class Caller:
     """One user of the API with a token of their own, as an outside system holds it."""
 
@@ -53,8 +67,10 @@ class Caller:
         self.username = username
         self.session = client()
         self.session.headers["Accept-Language"] = "en"
-        response = self.session.post(f"{BASE}/api/v1/auth/token/",
-                                     json={"username": username, "password": PASSWORD}, timeout=30)
+        credentials = {"username": username, "password": PASSWORD}
+        if username in TOTP_KEYS:
+            credentials["otp"] = totp_now(TOTP_KEYS[username])
+        response = self.session.post(f"{BASE}/api/v1/auth/token/", json=credentials, timeout=30)
         assert response.status_code == 200, f"token for {username}: {response.status_code} {response.text}"
         self.session.headers["Authorization"] = f"Token {response.json()['token']}"
 
@@ -67,6 +83,11 @@ class Caller:
             f"{self.username} POST {path}: {response.status_code} {response.text}"
         )
         return response.json() if response.content else {}
+
+
+def requests_token_without_code(username: str) -> requests.Response:
+    return client().post(f"{BASE}/api/v1/auth/token/", json={"username": username, "password": PASSWORD},
+                          timeout=30)
 
 
 def test_pages_and_static_files_are_served_securely_by_the_application():
@@ -194,10 +215,13 @@ def test_finance_approves_and_pays_the_disbursement_and_the_books_balance():
     application, opp = journey["application"], journey["opp"]
     assert opp.get(f"/api/v1/applications/{application}/").json()["status"] == "conditions_accepted"
 
-    finance = Caller("finance")
+    # Two finance officers, each with the second factor: one approves, the other pays.
+    assert requests_token_without_code("finance").status_code in {400, 401}
+    time.sleep(1.1)  # the authenticator waits a second after a refused code
+    treasurer, finance = Caller("treasurer"), Caller("finance")
     [disbursement] = finance.get(f"/api/v1/disbursements/?application={application}").json()["results"]
     assert disbursement["status"] == "pending"
-    assert finance.post(f"/api/v1/disbursements/{disbursement['id']}/approve/")["status"] == "approved"
+    assert treasurer.post(f"/api/v1/disbursements/{disbursement['id']}/approve/")["status"] == "approved"
     paid = finance.post(f"/api/v1/disbursements/{disbursement['id']}/pay/",
                         json={"paid_on": datetime.date.today().isoformat(), "reference": "SMOKE-TRF-1"})
     assert paid["status"] == "paid"

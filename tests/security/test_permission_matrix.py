@@ -99,6 +99,18 @@ EXPECTED = {
     "api:notification-read-all POST": "401 200 200 200 200 200 200 200 200 200",
     "api:notification-unread-count GET": "401 200 200 200 200 200 200 200 200 200",
     "api:notification-read POST": "401 200 404 404 404 404 404 404 404 404",
+    "api:application-project-reports GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:application-project-reports POST": "401 201 404 400 403 403 403 403 403 400",
+    "api:report-outcomes GET": "401 403 403 200 200 200 200 200 200 200",
+    "api:project-report-detail GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:project-report-detail PATCH": "401 200 404 403 403 403 403 403 403 403",
+    "api:project-report-accept POST": "401 403 404 409 403 403 403 403 403 409",
+    "api:project-report-attachment DELETE": "401 204 404 403 403 403 403 403 403 403",
+    "api:project-report-attachment GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:project-report-attachments GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:project-report-attachments POST": "401 201 404 403 403 403 403 403 403 403",
+    "api:project-report-return POST": "401 403 404 409 403 403 403 403 403 409",
+    "api:project-report-submit POST": "401 400 404 403 403 403 403 403 403 403",
     "api:audit-history GET": "401 403 403 403 403 403 403 403 400 400",
     "api:schema GET": "200 200 200 200 200 200 200 200 200 200",
     "api:api-docs GET": "200 200 200 200 200 200 200 200 200 200",
@@ -175,6 +187,16 @@ EXPECTED = {
     "page:committee POST": "302 403 403 200 200 200 200 403 200 200",
     "page:secretariat GET": "302 403 403 200 403 403 403 403 403 200",
     "page:secretariat POST": "302 403 403 200 403 403 403 403 403 200",
+    "page:secretariat-batch GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:secretariat-batch POST": "302 403 403 302 403 403 403 403 403 302",
+    "page:organizations GET": "302 403 403 200 200 200 200 200 200 200",
+    "page:organizations POST": "302 403 403 200 200 200 200 200 200 200",
+    "page:people GET": "302 403 403 200 403 403 403 403 200 200",
+    "page:people POST": "302 403 403 200 403 403 403 403 200 200",
+    "page:finance-disbursements GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-disbursements POST": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-batch GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:finance-batch POST": "302 403 403 403 403 403 403 302 403 403",
     "page:finance GET": "302 403 403 403 403 403 403 200 200 200",
     "page:finance POST": "302 403 403 403 403 403 403 200 200 200",
     "page:fund-ledger GET": "302 403 403 403 403 403 403 200 200 200",
@@ -187,6 +209,39 @@ EXPECTED = {
     "page:finance-loan POST": "302 403 404 403 403 403 403 400 403 403",
     "page:finance-charts GET": "302 403 403 403 403 403 403 200 200 200",
     "page:finance-charts POST": "302 403 403 403 403 403 403 200 200 200",
+    "api:schedule-document-list GET": "401 200 200 200 200 200 200 200 200 200",
+    "api:schedule-document-detail GET": "401 200 404 200 200 200 200 200 200 200",
+    "api:schedule-document-pdf GET": "401 409 404 409 409 409 409 409 409 409",
+    "page:loan-schedule-pdf GET": "302 404 404 404 404 404 404 404 404 404",
+    "page:loan-schedule-pdf POST": "302 405 405 405 405 405 405 405 405 405",
+    "page:finance-disbursement-action GET": "302 403 404 403 404 404 404 200 403 403",
+    "page:finance-disbursement-action POST": "302 403 404 403 404 404 404 200 403 403",
+    "page:finance-loan-action GET": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-loan-action POST": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-repayment-reverse GET": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-repayment-reverse POST": "302 403 404 403 403 403 403 200 403 403",
+    "page:finance-loans-export GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-loans-export POST": "302 405 405 405 405 405 405 405 405 405",
+    "page:finance-portfolio-export GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:finance-portfolio-export POST": "302 405 405 405 405 405 405 405 405 405",
+    "page:fund-ledger-export GET": "302 403 403 403 403 403 403 200 200 200",
+    "page:fund-ledger-export POST": "302 405 405 405 405 405 405 405 405 405",
+    "page:reports GET": "302 403 403 200 403 403 403 403 200 200",
+    "page:reports POST": "302 403 403 200 403 403 403 403 200 200",
+    "page:outcomes GET": "302 403 403 200 200 200 200 200 200 200",
+    "page:outcomes POST": "302 403 403 200 200 200 200 200 200 200",
+    "page:report GET": "302 200 404 200 200 200 200 200 200 200",
+    "page:report POST": "302 200 404 200 200 200 200 200 200 200",
+    "page:report-step GET": "302 200 404 403 403 403 403 403 403 403",
+    "page:report-step POST": "302 302 404 403 403 403 403 403 403 403",
+    "page:report-attachments GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:report-attachments POST": "302 302 404 403 403 403 403 403 403 403",
+    "page:report-attachment GET": "302 200 404 200 200 200 200 200 200 200",
+    "page:report-attachment POST": "302 200 404 200 200 200 200 200 200 200",
+    "page:report-attachment-delete GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:report-attachment-delete POST": "302 302 404 403 403 403 403 403 403 403",
+    "page:report-action GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:report-action POST": "302 400 404 403 403 403 403 403 403 403",
 }
 
 
@@ -236,6 +291,7 @@ def endpoints():
 def url_kwargs(key, pattern, world):
     """Real objects for the URL's parameters."""
     review, loan_app = world.review_application, world.loan_application
+    schedule_document = world.loan.schedule_documents.first()
     by_endpoint = {
         "api:fund-ledger": {"code": "youth-revolving"},
         "api:fund-detail": {"code": "youth-revolving"},
@@ -263,6 +319,21 @@ def url_kwargs(key, pattern, world):
         "page:application-action": {"pk": review.pk, "name": "withdraw"},
         "page:finance-disbursement": {"pk": world.disbursement.pk, "action": "approve"},
         "page:finance-loan": {"pk": world.loan.pk},
+        "page:finance-disbursement-action": {"pk": world.pending_disbursement.pk, "action": "approve"},
+        "page:finance-loan-action": {"pk": world.loan.pk, "action": "reschedule"},
+        "page:finance-repayment-reverse": {"pk": world.loan.pk, "repayment_id": world.repayment.pk},
+        "page:finance-loans-export": {"file_format": "csv"},
+        "page:finance-portfolio-export": {"file_format": "xlsx"},
+        "page:fund-ledger-export": {"code": "youth-revolving", "file_format": "csv"},
+        "page:loan-schedule-pdf": {"pk": loan_app.pk, "document_id": schedule_document.pk},
+        "api:schedule-document-detail": {"pk": schedule_document.pk},
+        "api:schedule-document-pdf": {"pk": schedule_document.pk},
+        "api:application-project-reports": {"application_id": loan_app.pk},
+        "api:project-report-attachment": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
+        "page:report-attachment": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
+        "page:report-attachment-delete": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
+        "page:report-step": {"pk": world.report.pk, "step": "narrative"},
+        "page:report-action": {"pk": world.report.pk, "name": "submit"},
     }
     if key in by_endpoint:
         return by_endpoint[key]
@@ -270,7 +341,8 @@ def url_kwargs(key, pattern, world):
     if not params:
         return {}
     objects = {"disbursement": world.disbursement.pk, "loan": world.loan.pk, "letter": world.letter.pk,
-               "notification": world.notification.pk, "application": review.pk}
+               "notification": world.notification.pk, "application": review.pk,
+               "project-report": world.report.pk, "report": world.report.pk}
     for prefix, pk in objects.items():
         if key.removeprefix("api:").removeprefix("page:").startswith(prefix):
             return {"pk": pk}
@@ -302,6 +374,7 @@ BODIES = {
     "api:loan-reverse-repayment POST": {"reason": "Depósito rechazado."},
     "api:loan-reschedule POST": {"starts_on": TODAY, "term_months": 12, "grace_months": 0,
                                  "reason": "Sequía."},
+    "api:loan-reschedule-preview POST": {"starts_on": TODAY, "term_months": 12, "grace_months": 0},
     "api:loan-write-off POST": {"reason": "Incobrable."},
     "api:loan-recoveries POST": {"amount": "10.00", "received_on": TODAY},
     "api:letter-reissue POST": {"reason": "Corrección del monto."},
@@ -309,11 +382,14 @@ BODIES = {
     "api:application-reject POST": {"reason": "No cumple."},
     "api:application-approve POST": {"reason": "Cumple."},
     "api:application-answer-information-request POST": {"answer": "Adjuntamos el aval."},
+    "api:application-project-reports POST": {"kind": "progress"},
+    "api:project-report-return POST": {"comments": "Falta el detalle."},
     "api:application-list POST": lambda world: {
         "fund": "youth-revolving", "organization": world.users["owner"].organization_id,
         **valid_fields("youth-revolving")},
 }
 MULTIPART = {"api:application-documents POST", "page:application-documents POST"}
+REPORT_MULTIPART = {"api:project-report-attachments POST", "page:report-attachments POST"}
 
 
 def call(client, method, path, row_key, world):
@@ -322,6 +398,8 @@ def call(client, method, path, row_key, world):
     with transaction.atomic():
         if row_key in MULTIPART:
             response = client.post(path, {"kind": "opp_endorsement_letter", "file": pdf_upload()})
+        elif row_key in REPORT_MULTIPART:
+            response = client.post(path, {"kind": "other", "file": pdf_upload()})
         elif method == "GET":
             response = client.get(path)
         else:

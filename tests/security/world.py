@@ -19,8 +19,9 @@ from notifications.models import Notification
 from organizations.accounts import new_token
 from organizations.choices import Role
 from organizations.models import Invitation, JoinRequest, StaffRole
+from reporting.services import project_reports_create_for_award, report_attachment_upload
 from tests.factories import OppUserFactory, staff_user
-from tests.workflow import approved_on, cast_for, drive
+from tests.workflow import approved_on, cast_for, drive, pdf_upload
 
 YOUTH = "youth-revolving"
 LOAN_TERMS = {"annual_interest_rate": "6", "term_months": 12, "grace_months": 0,
@@ -45,6 +46,8 @@ class World:
     join_request: JoinRequest = None
     staff_role: StaffRole = None
     colleague: object = None
+    report: object = None
+    report_attachment: object = None
 
 
 def build_world() -> World:
@@ -100,4 +103,7 @@ def build_world() -> World:
         contact_email="ana@nueva.example",
     )
     world.staff_role = StaffRole.objects.filter(user=member).first()
+    world.report = project_reports_create_for_award(application_id=loan_application.pk, paid_on=paid_on)[0]
+    world.report_attachment = report_attachment_upload(report_id=world.report.pk, by=owner, kind="other",
+                                                       upload=pdf_upload("foto.pdf"))
     return world

@@ -57,6 +57,8 @@ STAFF = {
     "committee2": [(Role.COMMITTEE_MEMBER, code) for code in DEMO_CAPITAL],
     "committee3": [(Role.COMMITTEE_CHAIR, code) for code in DEMO_CAPITAL],
     "finance": [(Role.FINANCE, None)],
+    # A second finance officer: whoever approves a disbursement may not pay it.
+    "finance2": [(Role.FINANCE, None)],
     "auditor": [(Role.AUDITOR, None)],
 }
 
@@ -102,7 +104,19 @@ class Command(BaseCommand):
                 fund = funds[code] if code else None
                 if not StaffRole.objects.active().filter(user=user, role=role, fund=fund).exists():
                     StaffRole.objects.create(user=user, role=role, fund=fund)
+        self._reports()
         self.stdout.write(self.style.SUCCESS("Demo data in place."))
+
+    def _reports(self):
+        """Two paid awards with accepted project reports, so that the outcomes page is not empty."""
+        from reporting.demo import demo_reports
+
+        users = {user.username: user for user in User.objects.filter(username__in=[
+            "opp-a", "opp-b", "secretariat", "committee1", "committee2", "committee3", "finance",
+            "finance2"])}
+        demo_reports(opp_a=users["opp-a"], opp_b=users["opp-b"], secretariat=users["secretariat"],
+                     committee=[users["committee1"], users["committee2"], users["committee3"]],
+                     finance=users["finance"], treasurer=users["finance2"])
 
     def _user(self, username, password, **fields):
         user = User.objects.filter(username=username).first()
