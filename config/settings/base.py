@@ -173,7 +173,8 @@ FONDOS_OPEN_DATA_PREFIX = env.str("FONDOS_OPEN_DATA_PREFIX", default="360G-CLAC"
 FONDOS_IATI_ORGANISATION_ID = env.str("FONDOS_IATI_ORGANISATION_ID", default="XM-CLAC")
 FONDOS_OPEN_DATA_PUBLISHER = env.str(
     "FONDOS_OPEN_DATA_PUBLISHER",
-    default="Coordinadora Latinoamericana y del Caribe de Pequeños Productores y Trabajadores de Comercio Justo",
+    default="Coordinadora Latinoamericana y del Caribe de Pequeños Productores y Trabajadores "
+    "de Comercio Justo",
 )
 
 REDIS_URL = env.str("REDIS_URL", default="")
