@@ -41,6 +41,18 @@ PROBES: collections.Counter = collections.Counter()
 # Defects found here in other engineers' endpoints, reported to them; the test turns green by itself
 # (xfail is not strict) once they are fixed, and then these entries should go.
 KNOWN_DEFECTS = {
+    # Reached only now that the probes name real objects: the responses do not match the schema (plain
+    # lists documented as paginated pages, and similar).
+    ("GET", "/api/v1/applications/{id}/documents/"): "response does not match the documented schema",
+    ("GET", "/api/v1/applications/{id}/history/"): "a plain list documented as PaginatedTransitionList",
+    ("GET", "/api/v1/applications/{id}/reviews/"): "response does not match the documented schema",
+    ("GET", "/api/v1/disbursements/"): "response does not match the documented schema",
+    ("GET", "/api/v1/disbursements/{id}/"): "response does not match the documented schema",
+    ("POST", "/api/v1/disbursements/{id}/approve/"): "response does not match the documented schema",
+    ("POST", "/api/v1/disbursements/{id}/cancel/"): "response does not match the documented schema",
+    ("POST", "/api/v1/disbursements/{id}/fail/"): "response does not match the documented schema",
+    ("GET", "/api/v1/letters/"): "response does not match the documented schema",
+    ("GET", "/api/v1/letters/{id}/"): "response does not match the documented schema",
 }
 
 
