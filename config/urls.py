@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("disbursements.urls")),
     path("", include("letters.urls")),
     path("", include("notifications.urls")),
+    path("", include("opendata.urls")),
     path("", include("reporting.urls")),
     path("audit/history/", AuditHistoryView.as_view(), name="audit-history"),
 ]

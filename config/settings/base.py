@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "listing",
     "security",
     "backups",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,17 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fondos CLAC <fondos@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's public address, for links in e-mails (invitations, password reset, verification).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Open data (opendata/): the 360Giving identifier prefix CLAC registered with 360Giving (grant and
+# organisation identifiers start with it), the IATI organisation identifier of the reporting
+# organisation (every IATI activity identifier starts with it) and the publisher's name.
+FONDOS_OPEN_DATA_PREFIX = env.str("FONDOS_OPEN_DATA_PREFIX", default="360G-CLAC")
+FONDOS_IATI_ORGANISATION_ID = env.str("FONDOS_IATI_ORGANISATION_ID", default="XM-CLAC")
+FONDOS_OPEN_DATA_PUBLISHER = env.str(
+    "FONDOS_OPEN_DATA_PUBLISHER",
+    default="Coordinadora Latinoamericana y del Caribe de Pequeños Productores y Trabajadores "
+    "de Comercio Justo",
+)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

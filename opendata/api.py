@@ -1,0 +1,66 @@
+"""The open-data exports: 360Giving (JSON, CSV) and IATI 2.03 (XML), streamed and cached.
+
+Administrators, the secretariat, finance and auditors may read them (CLAC staff who see the whole
+portfolio); OPP staff and committee members get 403, anonymous callers 401. The files name no
+individual, but they publish every award at once: CLAC decides when and where to publish them."""
+
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from organizations.access import access_for
+
+from . import exports
+from .cache import cached_stream, export_key
+
+
+class _Export(APIView):
+    renderer_classes = [JSONRenderer]
+    name: str
+    content_type: str
+    filename: str
+
+    @staticmethod
+    def produce():
+        raise NotImplementedError
+
+    def perform_content_negotiation(self, request, force=False):
+        # The file has one type whatever the Accept header says; errors are JSON.
+        return JSONRenderer(), JSONRenderer.media_type
+
+    def get(self, request):
+        access = access_for(request.user)
+        if not (access.is_administrator or access.is_secretariat or access.is_finance or access.is_auditor):
+            raise PermissionDenied(_("Open-data exports are for CLAC staff and auditors."))
+        chunks = cached_stream(export_key(self.name), self.produce)
+        response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=self.content_type)
+        response["Content-Disposition"] = f'inline; filename="{self.filename}"'
+        return response
+
+
+@extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT}, summary="360Giving package (JSON)")
+class GivingJSONView(_Export):
+    """The awarded grants of the grant funds as a 360Giving 1.4 JSON package."""
+
+    name, content_type, filename = "360giving-json", "application/json", "360giving.json"
+    produce = staticmethod(exports.giving_json)
+
+
+@extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, summary="360Giving grants (CSV)")
+class GivingCSVView(_Export):
+    """The same grants in 360Giving's flattened CSV."""
+
+    name, content_type, filename = "360giving-csv", "text/csv; charset=utf-8", "360giving.csv"
+    produce = staticmethod(exports.giving_csv)
+
+
+@extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR}, summary="IATI 2.03 activities (XML)")
+class IATIView(_Export):
+    """Every award, grant or loan, as an IATI 2.03 activity file."""
+
+    name, content_type, filename = "iati-xml", "application/xml", "iati.xml"
+    produce = staticmethod(exports.iati_xml)
