@@ -140,10 +140,10 @@ class InstalmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_total(self, row) -> Decimal:
+    def get_total(self, row) -> str:
         return str(row.total)
 
-    def get_paid(self, row) -> Decimal:
+    def get_paid(self, row) -> str:
         return str(row.paid)
 
     def get_status(self, row) -> str:

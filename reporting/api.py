@@ -76,6 +76,7 @@ class ProjectReportViewSet(viewsets.GenericViewSet):
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     serializer_class = ProjectReportSerializer
+    lookup_value_regex = "[0-9]+"  # ids only (``\d`` would also take other scripts' digits)
 
     def get_queryset(self):
         return reports_visible_to(self.request.user)
@@ -157,6 +158,13 @@ class OutcomesView(APIView):
     ``product``. ``?format=csv`` or ``?format=xlsx`` downloads it. For CLAC staff and auditors."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, OutcomesCSVRenderer, OutcomesXLSXRenderer]
+
+    def handle_exception(self, exc):
+        """A refusal is an error object, not a spreadsheet: it answers in JSON whatever was asked."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(
         responses=OutcomesSerializer,

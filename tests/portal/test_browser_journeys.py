@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from disbursements.models import Loan
 from tests.factories import OppUserFactory
-from tests.workflow import PDF_BYTES, cast_for, drive, ensure_capital, relax_separation_of_duties
+from tests.workflow import PDF_BYTES, approved_on, cast_for, drive, ensure_capital, relax_separation_of_duties
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -201,6 +201,7 @@ def test_finance_pays_a_youth_loan_and_sees_it_fall_into_arrears(browser, live_s
     finance_user.language = lang
     finance_user.save(update_fields=["language"])
     today = timezone.localdate()
+    approved_on(application, today - datetime.timedelta(days=95))  # paid 95 days ago, approved before
 
     finance = Person(browser, live_server, finance_user, lang=lang, width=width, tag="6-finance")
     page = finance.page
