@@ -121,7 +121,7 @@ class ProjectReportViewSet(viewsets.GenericViewSet):
     @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": AttachmentUploadSerializer},
                    responses={201: AttachmentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[UploadParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[UploadParser], pagination_class=None)
     def attachments(self, request, pk=None):
         report = self.get_object()
         if request.method == "GET":
