@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as FieldsInvalid
 
+from core.errors import Invalid, NotPermitted, WrongState
+from core.money import Money
 from funds.ledger import OverBudget, fund_balances, fund_commit, fund_lock, fund_release_commitment
 from funds.models import Account, Fund, FundParameters, LedgerEntry
-from funds.money import Money
 from funds.rules.base import Assessment, AssessmentContext
 from organizations.models import Organization
 
 from . import events
-from .errors import Invalid, NotPermitted, WrongState
 from .models import Application, ApplicationChange, Document, InformationRequest, TransitionLog
 from .permissions import actors_for, may_run
 from .reviews import quorum_status

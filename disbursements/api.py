@@ -13,7 +13,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applications.errors import Invalid
+from core.errors import Invalid
 from funds.models import Fund, FundCode
 from funds.rules.fields import EARLIEST_DATE, LATEST_DATE
 from organizations.access import access_for

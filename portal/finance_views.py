@@ -20,8 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.selectors import applications_visible_to
+from core.errors import Invalid, NotPermitted, WrongState
 from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus

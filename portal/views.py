@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.filters import ApplicationFilter, OwnApplicationFilter
 from applications.models import Application, Document, Review
 from applications.permissions import actors_for, may_see_reviews
@@ -32,6 +31,7 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
+from core.errors import Invalid, NotPermitted, WrongState
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import minor_unit
+from core.money import minor_unit
 
 from .workflow import ReportKind
 
@@ -99,7 +99,7 @@ class CommentsInput(serializers.Serializer):
 
 def validate_report_fields(data) -> dict:
     """The fields as Python values, or ``Invalid`` with every error by field."""
-    from applications.errors import Invalid
+    from core.errors import Invalid
 
     serializer = ReportFields(data=data)
     if not serializer.is_valid():

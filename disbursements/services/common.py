@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid, NotPermitted
-from funds.money import minor_unit, quantize
+from core.errors import Invalid, NotPermitted
+from core.money import minor_unit, quantize
 from organizations.access import access_for
 
 ZERO = Decimal("0.00")

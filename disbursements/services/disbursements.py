@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application
+from core.errors import Invalid, NotPermitted, WrongState
+from core.money import Money, minor_unit, quantize
 from disbursements.models import (
     LIVE_LOAN_STATES,
     Disbursement,
@@ -24,7 +25,6 @@ from disbursements.models import (
 )
 from funds.ledger import credit, debit, fund_release_commitment, ledger_post
 from funds.models import Account, FundKind, TransactionKind
-from funds.money import Money, minor_unit, quantize
 
 from .. import events
 from .common import given_reason, not_before_approval, parse_amount, require_finance, today

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid, WrongState
+from core.errors import Invalid, WrongState
 from disbursements.allocation import Due, allocate
 from disbursements.models import LIVE_LOAN_STATES, Instalment, Loan, LoanStatus, Refund, Repayment
 from funds.ledger import credit, debit, ledger_post, ledger_reverse

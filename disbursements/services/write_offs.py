@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application
 from applications.workflow import Status as ApplicationStatus
+from core.errors import Invalid, NotPermitted, WrongState
 from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus, Recovery
 from funds.ledger import credit, debit, ledger_post
 from funds.models import Account, TransactionKind
