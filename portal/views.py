@@ -8,7 +8,6 @@ button the API would refuse, and another organisation's application is "not foun
 
 from __future__ import annotations
 
-import datetime
 import json
 
 from django.contrib import messages
@@ -32,6 +31,7 @@ from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
 from core.errors import Invalid, NotPermitted, WrongState
+from core.parsing import parse_date
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
@@ -467,12 +467,7 @@ def application_action(request, pk, name):
 
 
 def _date(value: str, field: str):
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
+    return parse_date(value, field) if value else None
 
 
 def _terms(post) -> dict:
