@@ -1,8 +1,9 @@
-"""A fund that exists only in the tests: everything about it is in this one module.
+"""Funds that exist only in the tests: everything about them is in this one module.
 
-It proves that a new fund is one module of rules: the registry takes it (``funds.rules.register``), a
-``Fund`` row names it, and the whole of Fondos (API, pages, lists, letters, payments, reports) works
-with it without any other file knowing it exists. ``tests/test_fifth_fund.py`` runs its whole life.
+They prove that a new fund is one module of rules: the registry takes it (``funds.rules.register``), a
+``Fund`` row names it, and the whole of Fondos (API, pages, lists, letters, payments, loans, reports)
+works with it without any other file knowing it exists. ``tests/test_fifth_fund.py`` runs their lives:
+the seed capital fund gives money outright; its lending twin lends it, on terms of its own.
 """
 
 from __future__ import annotations
@@ -12,11 +13,22 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.money import Money, smallest
-from funds.rules.base import GRANT, Assessment, AssessmentContext, DocumentDue, FundRules, ReportDue, Step
+from funds.rules.base import (
+    GRANT,
+    LOAN,
+    Assessment,
+    AssessmentContext,
+    DocumentDue,
+    FundRules,
+    ReportDue,
+    Step,
+)
 from funds.rules.fields import FundFieldsSerializer, PlausibleDate, accepts_fund_rules_field, money_field
 
 CODE = "seed-capital"
+LOAN_CODE = "seed-loan"
 ACTIVITIES = {"processing": "Processing the harvest", "retail": "A shop for the members"}
 
 
@@ -101,4 +113,28 @@ class SeedCapitalRules(FundRules):
             "requested_amount": "1500.00",
             "partners": [{"name": "Cooperativa", "share": 60}, {"name": "Grupo de jóvenes", "share": 40}],
             "accepts_fund_rules": True,
+        }
+
+
+class SeedLoanRules(SeedCapitalRules):
+    """The seed capital fund's lending twin: the same application, repaid monthly at a fixed rate."""
+
+    code = LOAN_CODE
+    name = "Seed loan fund"
+    reference_prefix = "SEEDL"
+    kind = LOAN
+    parameter_defaults = {**SeedCapitalRules.parameter_defaults, "annual_interest_rate": "3",
+                          "term_months": 6}
+
+    def approval_terms(self, given, *, data, parameters, on):
+        term = given.get("term_months", parameters.term_months)
+        if not isinstance(term, int) or not 1 <= term <= 24:
+            raise serializers.ValidationError({"term_months": ["The term is from 1 to 24 months."]})
+        return {
+            "annual_interest_rate": str(parameters.annual_interest_rate),
+            "term_months": term,
+            "grace_months": 0,
+            "repayment_frequency": RepaymentFrequency.MONTHLY.value,
+            "schedule_method": ScheduleMethod.DECLINING_BALANCE.value,
+            "harvest_dates": [],
         }

@@ -4,6 +4,7 @@ report and the document it owes after the award, close), and every list accepts 
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -17,9 +18,9 @@ from letters.models import Letter
 from notifications.models import Deadline
 from reporting.models import ProjectReport
 from tests.factories import OppUserFactory
-from tests.workflow import cast_for, ensure_capital, pdf_upload
+from tests.workflow import cast_for, drive, ensure_capital, pdf_upload
 
-from .fifth_fund import CODE, SeedCapitalRules
+from .fifth_fund import CODE, LOAN_CODE, SeedCapitalRules, SeedLoanRules
 
 pytestmark = pytest.mark.django_db
 PEOPLE = {"women": 3, "men": 2, "other": 0, "youth": 2, "adults": 3}
@@ -290,3 +291,85 @@ def test_the_whole_life_through_the_pages(fifth_fund, django_capture_on_commit_c
     outcomes = secretariat.get(f"/reports/outcomes/?fund={CODE}")
     assert outcomes.status_code == 200
     assert "Seed capital fund" in outcomes.content.decode()
+
+
+@pytest.fixture
+def lending_fund():
+    """The test fund's lending twin, registered for this test only, with its row, capital and people."""
+    rules = registry.register(SeedLoanRules())
+    try:
+        fund = Fund.objects.create(code=LOAN_CODE, kind=rules.kind, currency="USD")
+        ensure_capital(LOAN_CODE)
+        fund.cast = cast_for(LOAN_CODE)
+        yield fund
+    finally:
+        registry.unregister(LOAN_CODE)
+
+
+def test_a_lending_fund_of_its_own_gets_loans_schedules_and_the_finance_pages(
+        lending_fund, api_as, django_capture_on_commit_callbacks):
+    cast = lending_fund.cast
+    applicant = OppUserFactory()
+    opp = api_as(applicant)
+    today = timezone.localdate()
+    assert {fund["code"]: fund["kind"] for fund in opp.get("/api/v1/funds/").json()}[LOAN_CODE] == "loan"
+    created = opp.post("/api/v1/applications/", {"fund": LOAN_CODE, "organization": applicant.organization_id,
+                                                  **_fields(today)}, format="json")
+    pk = created.json()["id"]
+    assert created.json()["reference"].startswith(f"SEEDL-{today.year}-")
+    opp.post(f"/api/v1/applications/{pk}/documents/", {"kind": "business_plan", "file": pdf_upload()},
+             format="multipart")
+    assert opp.post(f"/api/v1/applications/{pk}/submit/").status_code == 200
+    secretariat = api_as(cast.secretariat)
+    secretariat.post(f"/api/v1/applications/{pk}/start_screening/")
+    secretariat.post(f"/api/v1/applications/{pk}/send_to_committee/")
+    for member in cast.members:
+        api_as(member).post(f"/api/v1/applications/{pk}/reviews/",
+                            {"score": 4, "recommendation": "approve"}, format="json")
+    chair = api_as(cast.chair)
+
+    # The approval takes the terms the fund's rules allow, and refuses others by field.
+    refused = chair.post(f"/api/v1/applications/{pk}/approve/", {"amount": "1200.00", "term_months": 30},
+                         format="json")
+    assert refused.status_code == 400 and "term_months" in refused.json()
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = chair.post(f"/api/v1/applications/{pk}/approve/",
+                              {"amount": "1200.00", "term_months": 6, "reason": "Viable."}, format="json")
+    assert approved.status_code == 200, approved.json()
+    [letter] = opp.get(f"/api/v1/applications/{pk}/letters/").json()
+    assert letter["status"] == "rendered"
+    assert "loan" in letters_context(letter["id"])
+
+    # Accepting the conditions makes the loan; paying it starts its schedule; a repayment is recorded.
+    assert opp.post(f"/api/v1/applications/{pk}/accept_conditions/").status_code == 200
+    finance = api_as(cast.finance)
+    [loan] = finance.get(f"/api/v1/loans/?application={pk}").json()["results"]
+    assert loan["principal"] == "1200.00" and Decimal(loan["annual_interest_rate"]) == Decimal("3")
+    [disbursement] = finance.get(f"/api/v1/disbursements/?application={pk}").json()["results"]
+    api_as(cast.treasurer).post(f"/api/v1/disbursements/{disbursement['id']}/approve/")
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = finance.post(f"/api/v1/disbursements/{disbursement['id']}/pay/",
+                            {"paid_on": today.isoformat(), "reference": "TRF-SEEDL"}, format="json")
+    assert paid.status_code == 200, paid.json()
+    schedule = finance.get(f"/api/v1/loans/{loan['id']}/schedule/").json()
+    assert len(schedule) == 6
+    repaid = finance.post(f"/api/v1/loans/{loan['id']}/repayments/",
+                          {"amount": "100.00", "paid_on": today.isoformat(), "reference": "REC-SEEDL"},
+                          format="json", HTTP_IDEMPOTENCY_KEY="seed-loan-1")
+    assert repaid.status_code == 201, repaid.json()
+
+    # Two funds lend now (the youth fund and this one): the finance pages cover every loan.
+    drive(fund_code="youth-revolving", to="conditions_accepted")
+    pages = _page(cast.finance)
+    for url in ("/finance/", "/finance/loans/", f"/finance/loans/?fund={LOAN_CODE}", "/finance/charts/",
+                f"/finance/loans/{loan['id']}/", "/finance/portfolio/download.csv"):
+        assert pages.get(url).status_code == 200, url
+    assert Application.objects.get(pk=pk).reference in pages.get(
+        f"/finance/loans/?fund={LOAN_CODE}").content.decode()
+    assert "REC-SEEDL" in _page(applicant).get(f"/applications/{pk}/").content.decode()
+
+
+def letters_context(letter_id: int) -> dict:
+    from letters.rendering import letter_context
+
+    return letter_context(Letter.objects.get(pk=letter_id))
