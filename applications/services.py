@@ -29,6 +29,7 @@ from . import events
 from .models import Application, ApplicationChange, Document, InformationRequest, TransitionLog
 from .permissions import actors_for, may_run
 from .reviews import quorum_status
+from .selectors import FundAwards
 from .uploads import check_upload
 from .workflow import TRANSITIONS, Actor, Status
 
@@ -96,6 +97,7 @@ def application_context(application: Application, *, on: datetime.date | None = 
         currency=application.currency,
         available=available,
         application=application,
+        awards=FundAwards(fund, application),
     )
 
 
@@ -475,8 +477,6 @@ def _release_unpaid_commitment(application: Application, by) -> None:
 # --------------------------------------------------------------------------- documents
 
 UPLOAD_STATES_FOR_APPLICANT = (Status.DRAFT, Status.INFORMATION_REQUESTED)
-# Kinds that the applicant sends after the award (the climate fund's final baseline).
-POST_AWARD_KINDS = frozenset({"final_baseline"})
 POST_AWARD_STATES = (Status.IN_EXECUTION, Status.REPORTING)
 
 
@@ -493,7 +493,7 @@ def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
                 _("Choose one of: %s.") % ", ".join(rules.document_kinds)
             ]})
         allowed = application.status in UPLOAD_STATES_FOR_APPLICANT or (
-            kind in POST_AWARD_KINDS and application.status in POST_AWARD_STATES
+            kind in rules.post_award_documents and application.status in POST_AWARD_STATES
         )
         if not allowed:
             raise WrongState(_("Documents can be attached to a draft or when information is requested."))

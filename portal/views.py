@@ -290,7 +290,7 @@ def submit_review(request, pk):
     missing = []
     for name, field_errors in fundforms.check(fund, application.data, partial=False).items():
         missing.append({
-            "label": fundforms.LABELS.get(name, name),
+            "label": fundforms.field_label(fund, name),
             "messages": fundforms._messages(field_errors),
             "step": fundforms.step_of(fund, name),
         })
@@ -486,7 +486,7 @@ def _approve(application, by, post):
     return services.application_approve(
         application_id=application.pk, by=by, amount=post.get("amount", "").strip().replace(",", ".") or None,
         reason=post.get("reason", ""), conditions=post.get("conditions", ""),
-        terms=_terms(post) if application.fund.kind == "loan" else None,
+        terms=_terms(post) if application.fund.lends else None,
     )
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from applications.permissions import actors_for
 from applications.workflow import Actor
 from core.errors import Invalid, NotPermitted, WrongState
-from funds.models import FundCode
+from funds.rules import fund_choices, fund_codes
 from organizations.access import access_for
 from organizations.choices import Country, Product
 
@@ -329,7 +329,7 @@ def outcome_filters(params) -> tuple[OutcomeFilters, dict]:
     """The filters of the outcomes page and API, or the reasons they are refused."""
     errors = {}
     fund = params.get("fund") or None
-    if fund and fund not in FundCode.values:
+    if fund and fund not in fund_codes():
         errors["fund"] = [_("Unknown fund code.")]
     country = (params.get("country") or "").upper() or None
     if country and country not in Country.values:
@@ -378,7 +378,7 @@ def outcomes_page(request):
         "errors": errors,
         "tables": [(BREAKDOWN_TITLES[d], rows) for d, rows in tables.items()],
         "people": [(PEOPLE_LABELS[group](), count) for group, count in data["people_reached"].items()],
-        "funds": FundCode.choices,
+        "funds": fund_choices(),
         "countries": Country.choices,
         "products": Product.choices,
         "query": query.urlencode(),
