@@ -98,7 +98,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
 
     fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.all())
     organization = serializers.IntegerField()
-    call = serializers.IntegerField(required=False, allow_null=True,
+    call = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
                                     help_text="The call to apply to; by default the fund's open call.")
 
 
