@@ -30,6 +30,8 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
+from calls.services import call_initial_fields
+from calls.views import chosen_call
 from core.errors import Invalid, NotPermitted, WrongState
 from core.parsing import parse_date
 from funds.lending import RepaymentFrequency, ScheduleMethod
@@ -118,14 +120,16 @@ def apply(request, fund_code):
     steps = fundforms.steps_for(fund)
     slug, title, names = steps[0]
     errors: dict = {}
-    data: dict = {}
+    call = chosen_call(request, fund)
+    data: dict = call_initial_fields(call)
     if request.method == "POST":
         data = fundforms.read(fund, names, request.POST)
         errors = fundforms.check(fund, data, partial=True)
         if not errors:
             try:
                 application = services.application_create(
-                    fund=fund, organization=request.user.organization, by=request.user, fields=data
+                    fund=fund, organization=request.user.organization, by=request.user, fields=data,
+                    call=call,
                 )
             except Invalid as exc:
                 errors = exc.errors
