@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("organizations.web_urls")),
     path("accounts/", include("security.urls")),
     path("", include("reporting.web_urls")),
+    path("", include("dashboard.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -32,6 +32,7 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
+from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
@@ -91,6 +92,7 @@ def home(request):
         "organization": organization,
         "funds": Fund.objects.all(),
         "listing": listing,
+        "panels": panels_for(request.user, access),
     }, status=listing.status if listing else 200)
 
 

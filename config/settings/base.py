@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "security",
     "backups",
     "opendata",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
