@@ -62,6 +62,11 @@ class Panel:
     empty: str = ""
     more: tuple[str, str] | None = None  # (label, url) of the whole list
 
+    @property
+    def is_quiet(self) -> bool:
+        """Nothing to list and nothing counted: the panel says so in words."""
+        return not self.rows and not any(figure.count for figure in self.figures)
+
 
 def panels_for(user, access: Access) -> list[Panel]:
     """The panels of every role ``user`` holds, in a fixed order."""
