@@ -71,8 +71,6 @@ def notice_read(request, pk):
     notification = get_object_or_404(_mine(request), pk=pk)
     notices.notification_mark_read(notification_id=notification.pk, by=request.user)
     forget_unread_count(request)
-    if request.POST.get("open") and notice_path(notification):
-        return redirect(notice_path(notification))
     messages.success(request, _("Marked as read."))
     return redirect(_back(request, reverse("notices")))
 
