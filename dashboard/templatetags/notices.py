@@ -4,11 +4,15 @@ One query (``COUNT`` on the partial index of unread notices), at most once per r
 kept on the request, and pages that mark notices read reset it before they render.
 """
 
+import logging
+
 from django import template
+from django.db import DatabaseError
 
 from notifications.models import Notification
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 ATTRIBUTE = "_fondos_unread_notices"
 
@@ -16,9 +20,13 @@ ATTRIBUTE = "_fondos_unread_notices"
 def unread_count(request) -> int:
     cached = getattr(request, ATTRIBUTE, None)
     if cached is None:
-        cached = Notification.objects.filter(
-            recipient_id=request.user.pk, in_app=True, read_at__isnull=True
-        ).count()
+        try:
+            cached = Notification.objects.filter(
+                recipient_id=request.user.pk, in_app=True, read_at__isnull=True
+            ).count()
+        except DatabaseError:  # an error page rendered after a failed query: the header still renders
+            logger.warning("Could not count the unread notices.", exc_info=True)
+            return 0
         setattr(request, ATTRIBUTE, cached)
     return cached
 

@@ -240,3 +240,14 @@ def test_a_contact_address_without_an_account_gets_the_page_link_but_no_preferen
     body = mail.outbox[-1].body
     assert f"https://fondos.clac.example/applications/{application.pk}/" in body
     assert "/notices/preferences/" not in body
+
+
+def test_every_kind_of_notice_is_offered_once_and_my_account_links_to_the_preferences():
+    from dashboard.views import grouped
+    from notifications.services import preferences_for
+
+    person = OppUserFactory()
+    offered = [row["kind"] for _title, rows in grouped(preferences_for(person)) for row in rows]
+    assert sorted(offered) == sorted(Kind.values)
+    body = _client(person).get("/accounts/profile/").content.decode()
+    assert 'href="/notices/preferences/"' in body
