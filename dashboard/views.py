@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_filters import rest_framework as filters
 
-from applications.errors import Invalid
+from core.errors import Invalid
 from listing.pages import listing_for
 from notifications import services as notices
 from notifications.filters import NotificationFilter

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from applications.errors import Invalid
+from core.errors import Invalid
 
 from .kinds import ESSENTIAL, Kind
 from .links import absolute, notice_path
