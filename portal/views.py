@@ -34,6 +34,7 @@ from calls.services import call_initial_fields
 from calls.views import chosen_call
 from core.errors import Invalid, NotPermitted, WrongState
 from core.parsing import parse_date
+from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
@@ -93,6 +94,7 @@ def home(request):
         "organization": organization,
         "funds": Fund.objects.all(),
         "listing": listing,
+        "panels": panels_for(request.user, access),
     }, status=listing.status if listing else 200)
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "backups",
     "opendata",
     "calls",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
