@@ -15,6 +15,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .numbers import number_hint, number_input_value, plain_number
+
 # How many rows a repeated group (seasons, members, indicators) offers on the page.
 ROWS = {"season_productions": 5, "members": 12, "baseline": 6}
 DEFAULT_ROWS = 5
@@ -172,6 +174,8 @@ def _input(name: str, html_name: str, drf_field, value) -> Input:
         kind = "text"
     if isinstance(value, list):
         value = ", ".join(str(item) for item in value)
+    if kind == "decimal":
+        value = number_input_value(value)
     return Input(
         name=html_name, label=_label(name, drf_field), type=kind,
         value="" if value is None else value, help=HELP.get(name) or drf_field.help_text or "",
@@ -284,19 +288,42 @@ def read(fund, names: list[str], post) -> dict[str, Any]:
 
 
 def _clean(drf_field, raw: str) -> str:
-    """Trimmed input; a decimal typed with a comma (``1500,50``, as most of Latin America writes it)."""
+    """Trimmed input; a decimal as the page's language writes it (``4.000,50`` in Spanish) made plain."""
     raw = (raw or "").strip()
-    if isinstance(drf_field, serializers.DecimalField) and "," in raw and "." not in raw:
-        raw = raw.replace(",", ".")
+    if isinstance(drf_field, serializers.DecimalField | serializers.IntegerField):
+        return plain_number(raw)
     return raw
 
 
 def check(fund, fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    """The fund's own validation errors for ``fields``, kept in their nested shape (empty when valid)."""
+    """The fund's own validation errors for ``fields``, kept in their nested shape (empty when valid).
+
+    A number that could not be read says how the person's language writes numbers."""
     serializer = fund.rules.fields_serializer(data=fields, partial=partial)
     if serializer.is_valid():
         return {}
-    return serializer.errors
+    return explain_numbers(serializer.fields, serializer.errors)
+
+
+def explain_numbers(fields, errors):
+    """``errors`` with DRF's "a valid number is required" on decimal fields replaced by the format hint."""
+    if isinstance(fields, serializers.ListSerializer):
+        if isinstance(errors, dict):
+            return {key: explain_numbers(fields.child, value) for key, value in errors.items()}
+        if isinstance(errors, list):
+            return [explain_numbers(fields.child, value) if isinstance(value, dict) else value
+                    for value in errors]
+        return errors
+    if isinstance(fields, serializers.Serializer):
+        fields = fields.fields
+    if isinstance(fields, serializers.DecimalField):
+        if isinstance(errors, list):
+            return [number_hint() if getattr(error, "code", "") == "invalid" else error for error in errors]
+        return errors
+    if not isinstance(errors, dict) or not hasattr(fields, "get"):
+        return errors
+    return {name: explain_numbers(fields[name], value) if name in fields else value
+            for name, value in errors.items()}
 
 
 def step_of(fund, field_name: str) -> str | None:

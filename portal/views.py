@@ -38,6 +38,7 @@ from listing.pages import listing_for
 from organizations.access import access_for
 
 from . import fundforms, integrations
+from .numbers import is_unreadable, number_hint, plain_number
 
 
 def _visible(request, pk) -> Application:
@@ -480,7 +481,7 @@ def _terms(post) -> dict:
     terms = {key: post.get(key, "").strip() for key in keys}
     terms = {key: value for key, value in terms.items() if value}
     if "annual_interest_rate" in terms:
-        terms["annual_interest_rate"] = terms["annual_interest_rate"].replace(",", ".")
+        terms["annual_interest_rate"] = plain_number(terms["annual_interest_rate"])
     harvest_dates = post.get("harvest_dates", "").replace(",", " ").replace(";", " ").split()
     if harvest_dates:
         terms["harvest_dates"] = harvest_dates
@@ -488,8 +489,12 @@ def _terms(post) -> dict:
 
 
 def _approve(application, by, post):
+    unreadable = {name: [number_hint()] for name in ("amount", "annual_interest_rate")
+                  if is_unreadable(post.get(name, ""))}
+    if unreadable:
+        raise Invalid(unreadable)
     return services.application_approve(
-        application_id=application.pk, by=by, amount=post.get("amount", "").strip().replace(",", ".") or None,
+        application_id=application.pk, by=by, amount=plain_number(post.get("amount", "")) or None,
         reason=post.get("reason", ""), conditions=post.get("conditions", ""),
         terms=_terms(post) if application.fund.kind == "loan" else None,
     )
