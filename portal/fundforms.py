@@ -236,6 +236,26 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
     return built
 
 
+def error_links(items) -> list[tuple[str, Any, str]]:
+    """Each error of a built step as (id of the input to focus, its label, the message), in page order."""
+    links = []
+    for item in items:
+        if isinstance(item, Group):
+            inputs = [cell for row in item.rows for cell in row] if item.is_table else item.inputs
+            if item.errors and inputs:
+                links.append((inputs[0].id, item.label, " ".join(item.errors)))
+            for index, cell in enumerate(inputs):
+                if cell.errors:
+                    label = cell.label
+                    if item.is_table:
+                        row = index // max(1, len(item.columns)) + 1
+                        label = f"{item.label} {row}: {cell.label}"
+                    links.append((cell.id, label, " ".join(cell.errors)))
+        elif item.errors:
+            links.append((item.id, item.label, " ".join(item.errors)))
+    return links
+
+
 def _messages(errors, skip_nested=False) -> list[str]:
     """Flat, readable messages from a DRF error structure (a list, or a dict of lists)."""
     if errors is None:

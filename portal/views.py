@@ -186,6 +186,7 @@ def _after_step(application, steps, index, post) -> str:
 
 def _render_step(request, *, fund, application, steps, index, data, errors, status):
     slug, title, names = steps[index]
+    items = fundforms.build(fund, names, data, errors)
     return render(request, "portal/apply_step.html", {
         "fund": fund,
         "application": application,
@@ -194,7 +195,8 @@ def _render_step(request, *, fund, application, steps, index, data, errors, stat
         "step_title": title,
         "step_number": index + 1,
         "step_count": len(steps) + 2,
-        "items": fundforms.build(fund, names, data, errors),
+        "items": items,
+        "error_links": fundforms.error_links(items) if errors else [],
         "non_field_errors": fundforms._messages(errors.get("non_field_errors")) if errors else [],
         "has_errors": bool(errors),
     }, status=status)
