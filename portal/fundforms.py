@@ -236,6 +236,65 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
     return built
 
 
+ISO_DATES = re.compile(r"\d{4}-\d{2}-\d{2}(, \d{4}-\d{2}-\d{2})*")
+
+
+def shown(item: Input) -> str:
+    """An answer as a person reads it: a code as its words, a number and a date as the language writes
+    them, a yes-or-no as the word; "—" when empty."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_date
+    from django.utils.translation import gettext
+
+    from .templatetags.portal import number
+
+    value = item.value
+    if item.type == "checkbox":
+        return gettext("Yes") if item.checked else gettext("No")
+    if value in (None, ""):
+        return "—"
+    if item.type == "select":
+        return str(dict(item.choices).get(str(value), value))
+    if item.type in ("decimal", "number"):
+        raw = plain_number(value)
+        return number(raw) if raw else str(value)
+    if item.type == "date" or (isinstance(value, str) and ISO_DATES.fullmatch(value)):
+        days = [parse_date(part.strip()) for part in str(value).split(",")]
+        if all(days):
+            return ", ".join(formats.date_format(day, "DATE_FORMAT") for day in days)
+    return str(value)
+
+
+@dataclass
+class Answer:
+    """One answer of the review: a label and its words, or a table of rows (``columns`` and ``rows``)."""
+
+    label: Any
+    text: str = ""
+    columns: list[Any] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def answers(fund, data: dict[str, Any]) -> list[tuple[str, Any, list[Answer]]]:
+    """Every answer of the application, step by step (slug, title, answers), for reading and checking."""
+    result = []
+    for slug, title, names in steps_for(fund):
+        shown_answers = []
+        for item in build(fund, names, data):
+            if isinstance(item, Group) and item.is_table:
+                rows = [[shown(cell) for cell in row] for row in item.rows
+                        if any(cell.value not in (None, "") for cell in row)]
+                shown_answers.append(Answer(label=item.label, columns=item.columns, rows=rows,
+                                            text="" if rows else "—"))
+            elif isinstance(item, Group):
+                shown_answers.append(Answer(label=item.label, text=" · ".join(
+                    f"{cell.label}: {shown(cell)}" for cell in item.inputs)))
+            else:
+                shown_answers.append(Answer(label=item.label, text=shown(item)))
+        result.append((slug, title, shown_answers))
+    return result
+
+
 def error_links(items) -> list[tuple[str, Any, str]]:
     """Each error of a built step as (id of the input to focus, its label, the message), in page order."""
     links = []
