@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications import services
-from applications.errors import WrongState
 from applications.models import Document
+from core.errors import WrongState
 from tests.factories import OppUserFactory
 from tests.workflow import PDF_BYTES, drive
 
