@@ -41,6 +41,7 @@ from organizations.access import access_for
 from organizations.choices import Country
 
 from . import charts, exports, integrations
+from .numbers import is_unreadable, number_hint, plain_number
 from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12
@@ -67,6 +68,13 @@ def _month_ends(today: datetime.date, count: int) -> list[datetime.date]:
     return sorted([*ends, today])
 
 
+def _loan_portfolio_scope(funds=None) -> tuple[bool, Fund | None]:
+    """Whether any fund lends, and the fund the loan portfolio describes: the lending fund when one
+    fund lends, ``None`` (every loan) when several do."""
+    lending = [fund for fund in (Fund.objects.all() if funds is None else funds) if fund.lends]
+    return bool(lending), (lending[0] if len(lending) == 1 else None)
+
+
 @login_required
 def finance_desk(request):
     access = _finance_reader(request)
@@ -80,14 +88,13 @@ def finance_desk(request):
                             DisbursementStatus.FAILED])
         .select_related(None).select_related(*DISBURSEMENT_JOINS).only(*DISBURSEMENT_SHOWN),
     )
-    youth = next((fund for fund in funds if fund.kind == "loan"), None)
-    portfolio = reports.portfolio(on=today, fund=youth) if youth else None
+    lends, lending_fund = _loan_portfolio_scope(funds)
+    portfolio = reports.portfolio(on=today, fund=lending_fund) if lends else None
     return render(request, "portal/finance/desk.html", {
         "access": access,
         "funds": [(fund, balances[fund.pk]) for fund in funds],
         "listing": to_pay,
         "portfolio": portfolio,
-        "youth": youth,
         "today": today,
         **pop_outcomes(request),
     }, status=to_pay.status)
@@ -192,14 +199,14 @@ def loan_list(request):
                           .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
                                 "currency", "disbursed_on", *APPLICATION_SHOWN),
                           rows=with_figures)
-    youth = Fund.objects.filter(kind="loan").first()
+    lends, lending_fund = _loan_portfolio_scope()
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
     # search or a later page (they cost more than the list itself).
-    overview = youth is not None and listing.is_whole
+    overview = lends and listing.is_whole
     return render(request, "portal/finance/loans.html", {
         "listing": listing,
-        "portfolio": reports.portfolio(on=today, fund=youth) if overview else None,
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if overview else None,
+        "portfolio": reports.portfolio(on=today, fund=lending_fund) if overview else None,
+        "par_chart": charts.line_chart(_par_series(lending_fund, today), percent=True) if overview else None,
     }, status=listing.status)
 
 
@@ -216,8 +223,11 @@ def loan_detail(request, pk):
             raise PermissionDenied
         try:
             paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
+            amount = request.POST.get("amount", "")
+            if is_unreadable(amount):
+                raise Invalid({"amount": [number_hint()]})
             repayment, created = repayments.repayment_record(
-                loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
+                loan_id=loan.pk, by=request.user, amount=plain_number(amount),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
@@ -279,7 +289,7 @@ def loan_export(request, file_format):
 @login_required
 @require_GET
 def portfolio_export(request, file_format):
-    """The youth fund's portfolio report (as the API's) on a date (``?on=``, default today), with the
+    """The loan portfolio report (as the API's) on a date (``?on=``, default today), with the
     month's collections so far."""
     _finance_reader(request)
     file_format = _format(file_format)
@@ -290,10 +300,11 @@ def portfolio_export(request, file_format):
         for error in exc.errors["on"]:
             messages.error(request, error)
         return redirect("finance-loans")
-    youth = Fund.objects.filter(kind="loan").first()
-    report = reports.portfolio(on=on, fund=youth)
-    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=youth)
-    table = exports.portfolio_table(report, fund_name=str(youth.name) if youth else _("All funds"))
+    _lends, lending_fund = _loan_portfolio_scope()
+    report = reports.portfolio(on=on, fund=lending_fund)
+    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=lending_fund)
+    fund_name = str(lending_fund.name) if lending_fund else _("All funds")
+    table = exports.portfolio_table(report, fund_name=fund_name)
     return exports.download(table, file_format, get_language())
 
 
@@ -336,7 +347,7 @@ def fund_ledger(request, code):
 def charts_page(request):
     _finance_reader(request)
     today = timezone.localdate()
-    youth = Fund.objects.filter(kind="loan").first()
+    lends, lending_fund = _loan_portfolio_scope()
     by_country = (
         Disbursement.objects.filter(status=DisbursementStatus.PAID)
         .values("application__organization__country").annotate(total=Sum("paid_amount"))
@@ -349,7 +360,7 @@ def charts_page(request):
     return render(request, "portal/finance/charts.html", {
         "balance_charts": [(fund, charts.line_chart(_balance_series(fund, today), currency=fund.currency))
                            for fund in funds],
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
+        "par_chart": charts.line_chart(_par_series(lending_fund, today), percent=True) if lends else None,
         "country_chart": charts.bar_chart(bars, currency="USD"),
     })
 
