@@ -478,9 +478,7 @@ def application_close(*, application_id: int, by, reason: str = "") -> Applicati
 
 def _refuse_while_reports_wait(application: Application) -> None:
     """The file closes only once the award's required reports (the final one among them) are accepted."""
-    from reporting.selectors import close_refusals
-
-    refusals = close_refusals(application=application)
+    refusals = events.close_refusals(application=application)
     if refusals:
         raise Invalid({"non_field_errors": refusals})
 

@@ -10,6 +10,7 @@ class LettersConfig(AppConfig):
         from applications.events import on_transition
         from disbursements.events import on_payment
 
+        from . import tasks  # noqa: F401  (connects the tasks to the work the services ask for)
         from .schedules import schedule_document_on_payment
         from .services import letter_on_transition
 

@@ -23,6 +23,7 @@ from organizations.accounts import verified_email
 
 from . import rendering
 from .models import Decision, Letter, LetterStatus
+from .queue import after_commit, letter_email_wanted, letter_render_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -30,17 +31,11 @@ DECISIONS = {"approve": Decision.APPROVED, "reject": Decision.REJECTED}
 
 
 def _queue_render(letter_id: int) -> None:
-    from .tasks import render_letter
-
-    # robust: a broker hiccup after the decision committed must not undo nor hide the decision;
-    # the letter stays pending and staff see it.
-    transaction.on_commit(lambda: render_letter.delay(letter_id), robust=True)
+    after_commit(letter_render_wanted, Letter, letter_id)
 
 
 def _queue_email(letter_id: int) -> None:
-    from .tasks import email_letter
-
-    transaction.on_commit(lambda: email_letter.delay(letter_id), robust=True)
+    after_commit(letter_email_wanted, Letter, letter_id)
 
 
 def _next_sequence(application_id: int) -> int:

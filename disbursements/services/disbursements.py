@@ -242,11 +242,9 @@ def disbursement_pay(
 
 def _refuse_while_reports_wait(disbursement: Disbursement, application: Application | None = None) -> None:
     """A later tranche waits for the award's reports that are due (the fund's parameter says so)."""
-    from reporting.selectors import tranche_refusals
-
     if application is None:
         application = Application.objects.select_related("fund").get(pk=disbursement.application_id)
-    refusals = tranche_refusals(application=application, tranche=disbursement.tranche, on=today())
+    refusals = events.tranche_refusals(application=application, tranche=disbursement.tranche, on=today())
     if refusals:
         raise Invalid({"non_field_errors": refusals})
 
