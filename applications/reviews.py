@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import Invalid, NotPermitted, WrongState
 from organizations.access import access_for
 from organizations.choices import COMMITTEE_ROLES
-from organizations.models import StaffRole
+from organizations.models import StaffRole, User
 
 from .models import Application, Recommendation, Review
 from .workflow import Status
@@ -62,7 +62,7 @@ def quorum_status(application: Application) -> Quorum:
                   needed=min(needed, eligible) if eligible else 1)
 
 
-def review_submit(*, application_id: int, by, conflict_of_interest: bool = False, score=None,
+def review_submit(*, application_id: int, by: User, conflict_of_interest: bool = False, score=None,
                   criteria=None, recommendation: str = "", comment: str = "") -> Review:
     """Record a member's review, or their declaration of a conflict of interest.
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import Money, minor_unit, quantize
+from organizations.models import User
 
 from .models import Account, AccountTotal, Fund, LedgerEntry, LedgerTransaction, TransactionKind
 
@@ -50,7 +51,7 @@ def ledger_post(
     kind: str,
     lines: list[Line],
     booked_on: datetime.date | None = None,
-    by=None,
+    by: User | None = None,
     memo: str = "",
     application=None,
     source=None,
@@ -166,7 +167,8 @@ def ledger_totals_verify(funds=None) -> list[str]:
     return problems
 
 
-def ledger_reverse(*, original: LedgerTransaction, by=None, memo: str = "") -> LedgerTransaction:
+def ledger_reverse(*, original: LedgerTransaction, by: User | None = None,
+                   memo: str = "") -> LedgerTransaction:
     """A new transaction with every entry of ``original`` swapped: the correction of a mistake."""
     return ledger_post(
         fund=original.fund,
@@ -262,7 +264,7 @@ def fund_lock(fund_id: int) -> Fund:
     return Fund.objects.select_for_update().get(pk=fund_id)
 
 
-def fund_capital_add(*, fund: Fund, amount: Decimal, by=None, memo: str = "",
+def fund_capital_add(*, fund: Fund, amount: Decimal, by: User | None = None, memo: str = "",
                      booked_on: datetime.date | None = None) -> LedgerTransaction:
     return ledger_post(
         fund=fund, kind=TransactionKind.CAPITAL, booked_on=booked_on, by=by,
@@ -270,7 +272,7 @@ def fund_capital_add(*, fund: Fund, amount: Decimal, by=None, memo: str = "",
     )
 
 
-def fund_commit(*, fund: Fund, amount: Decimal, application, by=None) -> LedgerTransaction:
+def fund_commit(*, fund: Fund, amount: Decimal, application, by: User | None = None) -> LedgerTransaction:
     """Commit ``amount`` for an approved application. The caller holds the fund's lock."""
     balances = fund_balances(fund)
     if amount > balances.available:
@@ -282,7 +284,7 @@ def fund_commit(*, fund: Fund, amount: Decimal, application, by=None) -> LedgerT
     )
 
 
-def fund_release_commitment(*, fund: Fund, amount: Decimal, application, by=None,
+def fund_release_commitment(*, fund: Fund, amount: Decimal, application, by: User | None = None,
                             memo: str = "") -> LedgerTransaction:
     return ledger_post(
         fund=fund, kind=TransactionKind.COMMITMENT_RELEASE, by=by, application=application,
