@@ -31,6 +31,7 @@ from rest_framework import serializers as drf
 
 from applications.errors import Invalid, NotPermitted, WrongState
 from disbursements.models import Disbursement, Loan, Remainder, Repayment
+from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.serializers import (
     FinanceReasonSerializer,
@@ -153,6 +154,7 @@ def _disbursement_facts(disbursement_id: int) -> dict:
     if loan is not None and loan.disbursed_on:
         snapshot["loan"] = loan
         snapshot["schedule"] = list(loan.instalments.filter(is_current=True).order_by("n"))
+        snapshot["notes"] = [note["message"] for note in loan_notes(loan, version=loan.schedule_version)]
     return snapshot
 
 

@@ -25,6 +25,7 @@ from applications.selectors import applications_visible_to
 from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
+from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
@@ -247,6 +248,7 @@ def loan_detail(request, pk):
         "schedule": loan.instalments.filter(is_current=True).order_by("n"),
         "repayments": loan.repayments.order_by("paid_on", "id"),
         "documents": integrations.schedule_documents_for(loan),
+        "notes": loan_notes(loan),
         "may_record": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS),
         "may_reverse": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS,
                                                              LoanStatus.REPAID),
