@@ -202,13 +202,24 @@ def loan_list(request):
                           rows=with_figures)
     youth = Fund.objects.filter(kind="loan").first()
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
-    # search or a later page (they cost more than the list itself).
-    overview = youth is not None and listing.is_whole
+    # search or a later page (they cost more than the list itself). ``?on=`` shows them, and the
+    # fund's books, as they stood at the end of a past day.
+    on, on_errors = today, []
+    if request.GET.get("on"):
+        try:
+            on = min(_parse_date(request.GET["on"], "on"), today)
+        except Invalid as exc:
+            on_errors = exc.errors["on"]
+    searched = any(value for name, value in request.GET.items() if name not in ("page", "ordering", "on"))
+    overview = youth is not None and listing.page.number == 1 and not searched
+    status = listing.status if not on_errors else 400
     return render(request, "portal/finance/loans.html", {
         "listing": listing,
-        "portfolio": reports.portfolio(on=today, fund=youth) if overview else None,
+        "portfolio": reports.portfolio(on=on, fund=youth) if overview else None,
+        "books": balances_by_fund([youth], on=on if on < today else None)[youth.pk] if overview else None,
+        "on": on, "today": today, "on_errors": on_errors,
         "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if overview else None,
-    }, status=listing.status)
+    }, status=status)
 
 
 @login_required
