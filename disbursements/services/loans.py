@@ -16,6 +16,7 @@ from applications.errors import Invalid, WrongState
 from applications.models import Application
 from applications.workflow import Status as ApplicationStatus
 from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, build_schedule
+from disbursements import events
 from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus
 from disbursements.notes import HARVESTS_PASSED
 from disbursements.selectors import loans_needing_status_change
@@ -256,6 +257,7 @@ def loan_reschedule(
         loan.reschedule_reason = reason
         loan.save()
         refresh_status(loan, by=by)
+        events.loan_rescheduled(loan=loan, application=loan.application, reason=reason)
     return loan
 
 
