@@ -123,7 +123,8 @@ class LoanSerializer(serializers.ModelSerializer):
         """What the schedule engine adjusted when money was paid, each with its message in the
         caller's language."""
         return [
-            {"code": note["code"], "version": note.get("version"), "on": note["on"], "message": note["message"]}
+            {"code": note["code"], "version": note.get("version"), "on": note["on"],
+             "message": note["message"]}
             for note in loan_notes(loan)
         ]
 

@@ -145,8 +145,10 @@ class ScheduleDocument(models.Model):
             # One document per payment, however many times the payment's handler runs.
             models.UniqueConstraint(fields=["disbursement"], name="one_schedule_document_per_payment"),
             # One document per reschedule (each gives the loan a new schedule version).
-            models.UniqueConstraint(fields=["loan", "schedule_version"], condition=Q(disbursement__isnull=True),
-                                    name="one_schedule_document_per_reschedule"),
+            models.UniqueConstraint(
+                fields=["loan", "schedule_version"], condition=Q(disbursement__isnull=True),
+                name="one_schedule_document_per_reschedule",
+            ),
             models.CheckConstraint(
                 name="issued_schedule_has_digest",
                 condition=~Q(status="rendered") | (~Q(sha256="") & ~Q(file="")),

@@ -5,7 +5,7 @@ tells of the loan's new definitive schedule the same way, once per schedule vers
 
 from __future__ import annotations
 
-from funds.money import Money
+from core.money import Money
 
 from .handlers import application_context
 from .kinds import Kind

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, WrongState
 from applications.models import Application
 from applications.workflow import Status as ApplicationStatus
-from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, build_schedule
+from core.errors import Invalid, WrongState
 from disbursements import events
+from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, build_schedule
 from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus
 from disbursements.notes import HARVESTS_PASSED
 from disbursements.selectors import loans_needing_status_change
@@ -127,7 +127,8 @@ def loan_disbursed(
 def _record_notes(loan: Loan, notes: list[dict], *, version: int) -> None:
     """Keep what the schedule engine adjusted on the loan (and so in its history), for that version."""
     if notes:
-        loan.schedule_notes = [*(loan.schedule_notes or []), *({**note, "version": version} for note in notes)]
+        noted = [{**note, "version": version} for note in notes]
+        loan.schedule_notes = [*(loan.schedule_notes or []), *noted]
 
 
 def locked_loan(loan_id: int) -> Loan:

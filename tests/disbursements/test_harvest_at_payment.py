@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from applications.errors import Invalid
 from applications.models import Application
+from core.errors import Invalid
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
 from disbursements.notes import GRACE_SHORTENED, HARVESTS_PASSED, note_text
 from disbursements.services import disbursements as tranches
@@ -92,7 +92,8 @@ def test_harvests_past_at_payment_are_left_out_with_a_message_on_the_loan_and_in
     assert note["code"] == HARVESTS_PASSED
     with translation.override("en"):
         assert note["message"] == note_text(loan.schedule_notes[0])
-    assert "left out of the schedule" in note["message"] and "2 harvest dates still to come" in note["message"]
+    assert "left out of the schedule" in note["message"]
+    assert "2 harvest dates still to come" in note["message"]
     spanish = api_as(finance).get(f"/api/v1/loans/{loan.pk}/", HTTP_ACCEPT_LANGUAGE="es")
     with translation.override("es"):
         assert spanish.json()["schedule_notes"][0]["message"] == note_text(loan.schedule_notes[0])
@@ -197,7 +198,8 @@ def test_harvests_and_grace_are_applied_as_approved_or_the_difference_is_noted(o
     notes: list = []
     try:
         terms = schedule_terms(
-            principal=Decimal("1000.00"), currency="USD", annual_interest_rate="6", repayment_frequency="harvest",
+            principal=Decimal("1000.00"), currency="USD", annual_interest_rate="6",
+            repayment_frequency="harvest",
             schedule_method="declining_balance", harvest_dates=[day.isoformat() for day in dates],
             term_months=0, grace_months=grace, starts_on=start, notes=notes,
         )

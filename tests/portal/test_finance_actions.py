@@ -310,7 +310,8 @@ def test_the_loan_page_previews_a_repayment_per_instalment_before_recording_it(l
     assert [row[0] for row in rows] == ["1", "2"]
     # The first instalment: its interest then its principal, settled; the rest to the second's interest.
     assert "Paid in full" in rows[0][6] and "Partly" in rows[1][6]
-    assert rows[0][3].replace(",", "") == f"${first.interest}" and rows[0][4].replace(",", "") == f"${first.principal}"
+    assert rows[0][3].replace(",", "") == f"${first.interest}"
+    assert rows[0][4].replace(",", "") == f"${first.principal}"
     assert rows[1][3] == "$10.00" and rows[1][4] == "$0.00" and rows[1][2] == "$0.00"
     assert 'id="stays-open"' in html and 'id="closes"' not in html
     assert loan.repayments.count() == 0  # nothing recorded by the preview
