@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from funds.money import Money
+from core.money import Money
 from funds.rules.catastrophic_events import EVENT_TYPES
 from listing.text import search_text_for
 from organizations.choices import Country, Language

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from applications.workflow import AWARDED
-from funds.money import Money, smallest
+from core.money import Money, smallest
 from organizations.choices import Product
 
 from .base import Assessment, AssessmentContext, FundRules, ReportDue, percent

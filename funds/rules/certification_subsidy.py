@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from applications.workflow import AWARDED
-from funds.money import Money, minor_unit, quantize, smallest
+from core.money import Money, minor_unit, quantize, smallest
 from organizations.choices import Grade
 
 from .base import Assessment, AssessmentContext, FundRules, ReportDue, percent

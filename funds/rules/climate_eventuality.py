@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import Money, smallest
+from core.money import Money, smallest
 
 from .base import Assessment, AssessmentContext, FundRules, ReportDue
 from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications import services
-from applications.errors import Invalid, NotPermitted
 from calls.models import Call, ClimateEvent
 from calls.services import event_declare, event_notify
+from core.errors import Invalid, NotPermitted
 from notifications.models import Notification
 from tests.factories import OppUserFactory
 from tests.workflow import ensure_capital, pdf_upload, valid_fields
