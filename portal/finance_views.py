@@ -40,6 +40,7 @@ from organizations.access import access_for
 from organizations.choices import Country
 
 from . import charts, exports, integrations
+from .numbers import is_unreadable, number_hint, plain_number
 from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12
@@ -223,8 +224,11 @@ def loan_detail(request, pk):
             raise PermissionDenied
         try:
             paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
+            amount = request.POST.get("amount", "")
+            if is_unreadable(amount):
+                raise Invalid({"amount": [number_hint()]})
             repayment, created = repayments.repayment_record(
-                loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
+                loan_id=loan.pk, by=request.user, amount=plain_number(amount),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
