@@ -7,11 +7,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.errors import Invalid, NotPermitted
 from organizations.access import access_for
 from organizations.models import Organization
 
 from . import services
-from .errors import Invalid, NotPermitted
 from .filters import ApplicationFilter
 from .models import ApplicationChange, Document, InformationRequest, Review
 from .parsers import UploadParser

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from funds.money import Money
+from core.money import Money
 from funds.rules import RULES
 from listing.text import normalise
 

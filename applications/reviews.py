@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import Invalid, NotPermitted, WrongState
 from organizations.access import access_for
 from organizations.choices import COMMITTEE_ROLES, Role
 from organizations.models import StaffRole
 
-from .errors import Invalid, NotPermitted, WrongState
 from .models import Application, Recommendation, Review
 from .workflow import Status
 

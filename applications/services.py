@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as FieldsInvalid
 
+from core.errors import Invalid, NotPermitted, WrongState
+from core.money import Money
+from core.parsing import parse_amount
 from funds.ledger import OverBudget, fund_balances, fund_commit, fund_lock, fund_release_commitment
 from funds.models import Account, Fund, FundParameters, LedgerEntry
-from funds.money import Money
 from funds.rules.base import Assessment, AssessmentContext
 from organizations.models import Organization
 
 from . import events
-from .errors import Invalid, NotPermitted, WrongState
 from .models import Application, ApplicationChange, Document, InformationRequest, TransitionLog
 from .permissions import actors_for, may_run
 from .reviews import quorum_status
@@ -322,24 +323,6 @@ def application_send_to_committee(*, application_id: int, by) -> Application:
     return application
 
 
-# Whole-number digits of the largest amount an application can hold (approved_amount: 14 digits, 2 decimals).
-MAX_AMOUNT_DIGITS = 12
-
-
-def _parse_amount(raw, field="amount") -> Decimal:
-    try:
-        amount = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise Invalid({field: [_("Give an amount such as 1500.00.")]}) from None
-    if not amount.is_finite() or amount <= 0:
-        raise Invalid({field: [_("The amount must be more than zero.")]})
-    if amount.adjusted() >= MAX_AMOUNT_DIGITS:  # beyond any fund, and beyond what quantize can hold
-        raise Invalid({field: [_("Give an amount such as 1500.00.")]})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise Invalid({field: [_("The amount has at most two decimals.")]})
-    return amount
-
-
 def application_approve(*, application_id: int, by, amount=None, reason: str = "",
                         conditions: str = "", terms: dict[str, Any] | None = None) -> Application:
     """The chair's approval: commits ``amount`` from the fund, never more than available.
@@ -369,7 +352,7 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
             amount = max_award
         if amount is None:
             raise Invalid({"amount": [_("Give the amount to approve.")], **errors})
-        amount = _parse_amount(amount)
+        amount = parse_amount(amount, application.currency)
         if amount > available.amount:
             errors.setdefault("amount", []).append(str(OverBudget(Money(amount, fund.currency), available)))
         elif max_award is not None and amount > max_award:

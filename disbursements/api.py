@@ -1,4 +1,3 @@
-import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,9 +12,8 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applications.errors import Invalid
+from core.parsing import parse_date
 from funds.models import Fund, FundCode
-from funds.rules.fields import EARLIEST_DATE, LATEST_DATE
 from organizations.access import access_for
 from organizations.choices import Country, Product
 
@@ -252,15 +250,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 def _date(raw, field, default):
-    if not raw:
-        return default
-    try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid({field: [_("Give a date as YYYY-MM-DD.")]}) from None
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise Invalid({field: [_("Give a date between 1900 and 2100.")]})
-    return day
+    return parse_date(raw, field) if raw else default
 
 
 class PortfolioReportView(APIView):

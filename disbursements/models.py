@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from funds.money import Money
+from core.money import Money
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 

@@ -20,8 +20,9 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import Money, minor_unit, quantize
+
 from .models import Account, AccountTotal, Fund, LedgerEntry, LedgerTransaction, TransactionKind
-from .money import Money, minor_unit, quantize
 
 
 class UnbalancedTransaction(ValueError):

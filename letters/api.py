@@ -5,8 +5,8 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from applications.errors import WrongState
 from applications.selectors import applications_visible_to
+from core.errors import WrongState
 
 from . import services
 from .models import Letter

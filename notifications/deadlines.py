@@ -232,7 +232,7 @@ def _open_instalments(first: datetime.date, last: datetime.date):
 
 
 def _instalment_context(instalment, today: datetime.date) -> dict:
-    from funds.money import Money
+    from core.money import Money
 
     application = instalment.loan.application
     return _context(

@@ -4,7 +4,7 @@ transaction (``disbursements.events``), delivered after it commits, once per pay
 
 from __future__ import annotations
 
-from funds.money import Money
+from core.money import Money
 
 from .handlers import application_context
 from .kinds import Kind

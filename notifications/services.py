@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from applications.errors import Invalid
+from core.errors import Invalid
 
 from .kinds import ESSENTIAL, Kind
 from .models import EmailStatus, Notification, NotificationPreference

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
 
-from applications.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, NotPermitted, WrongState
 from disbursements.models import Disbursement, Loan, Remainder, Repayment
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.serializers import (

@@ -20,8 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.selectors import applications_visible_to
+from core.errors import Invalid, NotPermitted, WrongState
+from core.parsing import parse_date
 from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
@@ -145,7 +146,7 @@ def disbursement_action(request, pk, action):
             tranches.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
             messages.success(request, _("The disbursement was approved for payment."))
         elif action == "pay":
-            paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
+            paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
             tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
                                       reference=request.POST.get("reference", ""))
             messages.success(request, _("The payment was recorded."))
@@ -162,13 +163,6 @@ def disbursement_action(request, pk, action):
     except WrongState as exc:
         messages.error(request, str(exc))
     return redirect("finance")
-
-
-def _parse_date(raw: str, field: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
 
 
 def _listed_loans(request, today):
@@ -228,7 +222,7 @@ def loan_detail(request, pk):
         if not access.is_finance:
             raise PermissionDenied
         try:
-            paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
+            paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
             repayment, created = repayments.repayment_record(
                 loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
@@ -301,7 +295,7 @@ def portfolio_export(request, file_format):
     file_format = _format(file_format)
     today = timezone.localdate()
     try:
-        on = _parse_date(request.GET["on"], "on") if request.GET.get("on") else today
+        on = parse_date(request.GET["on"], "on") if request.GET.get("on") else today
     except Invalid as exc:
         for error in exc.errors["on"]:
             messages.error(request, error)

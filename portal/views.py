@@ -8,7 +8,6 @@ button the API would refuse, and another organisation's application is "not foun
 
 from __future__ import annotations
 
-import datetime
 import json
 
 from django.contrib import messages
@@ -23,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.filters import ApplicationFilter, OwnApplicationFilter
 from applications.models import Application, Document, Review
 from applications.permissions import actors_for, may_see_reviews
@@ -32,6 +30,8 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
+from core.errors import Invalid, NotPermitted, WrongState
+from core.parsing import parse_date
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
@@ -467,12 +467,7 @@ def application_action(request, pk, name):
 
 
 def _date(value: str, field: str):
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
+    return parse_date(value, field) if value else None
 
 
 def _terms(post) -> dict:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.permissions import actors_for
 from applications.workflow import Actor
+from core.errors import Invalid, NotPermitted, WrongState
 from funds.rules import fund_choices, fund_codes
 from organizations.access import access_for
 from organizations.choices import Country, Product

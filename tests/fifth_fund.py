@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core.money import Money, smallest
 from funds.lending import RepaymentFrequency, ScheduleMethod
-from funds.money import Money, smallest
 from funds.rules.base import (
     GRANT,
     LOAN,

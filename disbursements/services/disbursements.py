@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application
+from core.errors import Invalid, NotPermitted, WrongState
+from core.money import Money, minor_unit, quantize
+from core.parsing import parse_amount
 from disbursements.models import (
     LIVE_LOAN_STATES,
     Disbursement,
@@ -23,10 +25,9 @@ from disbursements.models import (
 )
 from funds.ledger import credit, debit, fund_release_commitment, ledger_post
 from funds.models import Account, TransactionKind
-from funds.money import Money, minor_unit, quantize
 
 from .. import events
-from .common import given_reason, not_before_approval, parse_amount, require_finance, today
+from .common import given_reason, not_before_approval, require_finance, today
 from .loans import loan_create_for_application, loan_disbursed
 
 
@@ -79,7 +80,7 @@ def disbursement_split(*, disbursement_id: int, by, amounts: list) -> list[Disbu
         disbursement = _locked_disbursement(disbursement_id)
         if disbursement.status != DisbursementStatus.PENDING:
             raise _state_error(disbursement)
-        parts = [parse_amount(raw, disbursement.currency, "amounts") for raw in amounts]
+        parts = [parse_amount(raw, disbursement.currency, field="amounts") for raw in amounts]
         if len(parts) < 2 or sum(parts) != disbursement.amount:
             raise Invalid(
                 {

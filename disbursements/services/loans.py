@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, WrongState
 from applications.models import Application
 from applications.workflow import Status as ApplicationStatus
+from core.errors import Invalid, WrongState
 from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, build_schedule
 from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus
 from disbursements.selectors import loans_needing_status_change

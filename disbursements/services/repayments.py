@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid, WrongState
+from core.errors import Invalid, WrongState
+from core.parsing import parse_amount
 from disbursements.allocation import Due, allocate
 from disbursements.models import LIVE_LOAN_STATES, Instalment, Loan, LoanStatus, Refund, Repayment
 from funds.ledger import credit, debit, ledger_post, ledger_reverse
 from funds.models import Account, TransactionKind
 
-from .common import given_reason, not_before_approval, parse_amount, require_finance, today
+from .common import given_reason, not_before_approval, require_finance, today
 from .loans import loan_credit_balance, locked_loan, refresh_status
 from .schedules import current_instalments
 

@@ -9,11 +9,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid
+from core.errors import Invalid
+from core.money import minor_unit
 from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, ScheduleTerms, build_schedule, days_30e_360
 from disbursements.models import Instalment, Loan
 from funds.lending import add_months, harvest_grace_instalments
-from funds.money import minor_unit
 
 from .common import ZERO
 

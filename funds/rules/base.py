@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Protocol
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import Money, quantize
+from core.money import Money, quantize
 
 COMMON_PARAMETERS: dict[str, Any] = {
     # Days from submission: a warning goes out at the first, the decision is due at the second.

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import Money, smallest
+from core.money import Money, smallest
 from organizations.choices import Product
 
 from .base import GRANT, Assessment, AssessmentContext, FundRules, ReportDue, Step, percent

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import Money, minor_unit, quantize, smallest
+from core.money import Money, minor_unit, quantize, smallest
 from organizations.choices import Grade
 
 from .base import GRANT, PAYEE_CERTIFIER, Assessment, AssessmentContext, FundRules, ReportDue, Step, percent

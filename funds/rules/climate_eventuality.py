@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import Money, smallest
+from core.money import Money, smallest
 
 from .base import GRANT, Assessment, AssessmentContext, DocumentDue, FundRules, ReportDue, Step
 from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, accepts_fund_rules_field, money_field

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.money import Money, smallest
 from funds.lending import (
     MONTHS_PER_PERIOD,
     RepaymentFrequency,
@@ -20,7 +21,6 @@ from funds.lending import (
     harvest_dates_checked,
     months_spanned,
 )
-from funds.money import Money, smallest
 from organizations.choices import Gender
 
 from .base import LOAN, Assessment, AssessmentContext, FundRules, Parameters, ReportDue, Step

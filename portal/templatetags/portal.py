@@ -6,7 +6,7 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils.translation import get_language
 
-from funds.money import Money
+from core.money import Money
 
 register = template.Library()
 
