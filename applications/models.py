@@ -52,6 +52,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         "organizations.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT,
         related_name="applications",
     )
+    call = models.ForeignKey(
+        "calls.Call", verbose_name=_("call"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="applications",
+        help_text=_("Empty for applications made before the fund had calls."),
+    )
     status = FSMField(
         _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, protected=True,
         db_index=True,

@@ -136,12 +136,23 @@ def _context(application, **extra):
 _audience_cache: dict = {}
 
 
-def _decision_audience(fund_id: int):
-    from .recipients import chair_recipients, secretariat_recipients
+def _decision_audience(application):
+    """The secretariat and whoever decides: the fund's chair, or, when the chair declared a conflict
+    of interest, the deputy chair or the secretariat (``applications.reviews.decider_ids``)."""
+    from applications.reviews import conflicted_reviewer_ids, decider_ids
 
-    if fund_id not in _audience_cache:
-        _audience_cache[fund_id] = secretariat_recipients() + chair_recipients(fund_id)
-    return _audience_cache[fund_id]
+    from .recipients import chair_recipients, secretariat_recipients, users_recipients
+
+    fund_id = application.fund_id
+    if "secretariat" not in _audience_cache:
+        _audience_cache["secretariat"] = secretariat_recipients()
+    secretariat = _audience_cache["secretariat"]
+    if not conflicted_reviewer_ids(application):
+        if fund_id not in _audience_cache:
+            _audience_cache[fund_id] = secretariat + chair_recipients(fund_id)
+        return _audience_cache[fund_id]
+    told = {recipient.user.pk for recipient in secretariat}
+    return secretariat + users_recipients(decider_ids(application) - told)
 
 
 def _decision_clock(kind: str):
@@ -151,7 +162,7 @@ def _decision_clock(kind: str):
             return "decided"
         days_left = (application.decision_due - today).days if application.decision_due else ""
         notify(
-            kind=kind, recipients=_decision_audience(application.fund_id),
+            kind=kind, recipients=_decision_audience(application),
             event=f"d{deadline.pk}", application=application,
             context=_context(application, days_left=days_left),
         )

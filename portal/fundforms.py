@@ -16,6 +16,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .numbers import number_hint, number_input_value, plain_number
+
 # How many rows a repeated group (seasons, members, indicators) offers on the page, unless the fund's
 # rules say (``form_rows``).
 DEFAULT_ROWS = 5
@@ -111,6 +113,8 @@ def _input(name: str, html_name: str, drf_field, value) -> Input:
         kind = "text"
     if isinstance(value, list):
         value = ", ".join(str(item) for item in value)
+    if kind == "decimal":
+        value = number_input_value(value)
     return Input(
         name=html_name, label=_label(name, drf_field), type=kind,
         value="" if value is None else value, help=help_for(drf_field),
@@ -171,6 +175,85 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
     return built
 
 
+ISO_DATES = re.compile(r"\d{4}-\d{2}-\d{2}(, \d{4}-\d{2}-\d{2})*")
+
+
+def shown(item: Input) -> str:
+    """An answer as a person reads it: a code as its words, a number and a date as the language writes
+    them, a yes-or-no as the word; "—" when empty."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_date
+    from django.utils.translation import gettext
+
+    from .templatetags.portal import number
+
+    value = item.value
+    if item.type == "checkbox":
+        return gettext("Yes") if item.checked else gettext("No")
+    if value in (None, ""):
+        return "—"
+    if item.type == "select":
+        return str(dict(item.choices).get(str(value), value))
+    if item.type in ("decimal", "number"):
+        raw = plain_number(value)
+        return number(raw) if raw else str(value)
+    if item.type == "date" or (isinstance(value, str) and ISO_DATES.fullmatch(value)):
+        days = [parse_date(part.strip()) for part in str(value).split(",")]
+        if all(days):
+            return ", ".join(formats.date_format(day, "DATE_FORMAT") for day in days)
+    return str(value)
+
+
+@dataclass
+class Answer:
+    """One answer of the review: a label and its words, or a table of rows (``columns`` and ``rows``)."""
+
+    label: Any
+    text: str = ""
+    columns: list[Any] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def answers(fund, data: dict[str, Any]) -> list[tuple[str, Any, list[Answer]]]:
+    """Every answer of the application, step by step (slug, title, answers), for reading and checking."""
+    result = []
+    for slug, title, names in steps_for(fund):
+        shown_answers = []
+        for item in build(fund, names, data):
+            if isinstance(item, Group) and item.is_table:
+                rows = [[shown(cell) for cell in row] for row in item.rows
+                        if any(cell.value not in (None, "") for cell in row)]
+                shown_answers.append(Answer(label=item.label, columns=item.columns, rows=rows,
+                                            text="" if rows else "—"))
+            elif isinstance(item, Group):
+                shown_answers.append(Answer(label=item.label, text=" · ".join(
+                    f"{cell.label}: {shown(cell)}" for cell in item.inputs)))
+            else:
+                shown_answers.append(Answer(label=item.label, text=shown(item)))
+        result.append((slug, title, shown_answers))
+    return result
+
+
+def error_links(items) -> list[tuple[str, Any, str]]:
+    """Each error of a built step as (id of the input to focus, its label, the message), in page order."""
+    links = []
+    for item in items:
+        if isinstance(item, Group):
+            inputs = [cell for row in item.rows for cell in row] if item.is_table else item.inputs
+            if item.errors and inputs:
+                links.append((inputs[0].id, item.label, " ".join(item.errors)))
+            for index, cell in enumerate(inputs):
+                if cell.errors:
+                    label = cell.label
+                    if item.is_table:
+                        row = index // max(1, len(item.columns)) + 1
+                        label = f"{item.label} {row}: {cell.label}"
+                    links.append((cell.id, label, " ".join(cell.errors)))
+        elif item.errors:
+            links.append((item.id, item.label, " ".join(item.errors)))
+    return links
+
+
 def _messages(errors, skip_nested=False) -> list[str]:
     """Flat, readable messages from a DRF error structure (a list, or a dict of lists)."""
     if errors is None:
@@ -223,19 +306,42 @@ def read(fund, names: list[str], post) -> dict[str, Any]:
 
 
 def _clean(drf_field, raw: str) -> str:
-    """Trimmed input; a decimal typed with a comma (``1500,50``, as most of Latin America writes it)."""
+    """Trimmed input; a decimal as the page's language writes it (``4.000,50`` in Spanish) made plain."""
     raw = (raw or "").strip()
-    if isinstance(drf_field, serializers.DecimalField) and "," in raw and "." not in raw:
-        raw = raw.replace(",", ".")
+    if isinstance(drf_field, serializers.DecimalField | serializers.IntegerField):
+        return plain_number(raw)
     return raw
 
 
 def check(fund, fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    """The fund's own validation errors for ``fields``, kept in their nested shape (empty when valid)."""
+    """The fund's own validation errors for ``fields``, kept in their nested shape (empty when valid).
+
+    A number that could not be read says how the person's language writes numbers."""
     serializer = fund.rules.fields_serializer(data=fields, partial=partial)
     if serializer.is_valid():
         return {}
-    return serializer.errors
+    return explain_numbers(serializer.fields, serializer.errors)
+
+
+def explain_numbers(fields, errors):
+    """``errors`` with DRF's "a valid number is required" on decimal fields replaced by the format hint."""
+    if isinstance(fields, serializers.ListSerializer):
+        if isinstance(errors, dict):
+            return {key: explain_numbers(fields.child, value) for key, value in errors.items()}
+        if isinstance(errors, list):
+            return [explain_numbers(fields.child, value) if isinstance(value, dict) else value
+                    for value in errors]
+        return errors
+    if isinstance(fields, serializers.Serializer):
+        fields = fields.fields
+    if isinstance(fields, serializers.DecimalField):
+        if isinstance(errors, list):
+            return [number_hint() if getattr(error, "code", "") == "invalid" else error for error in errors]
+        return errors
+    if not isinstance(errors, dict) or not hasattr(fields, "get"):
+        return errors
+    return {name: explain_numbers(fields[name], value) if name in fields else value
+            for name, value in errors.items()}
 
 
 def step_of(fund, field_name: str) -> str | None:

@@ -201,13 +201,13 @@ def test_the_whole_life_through_the_pages(fifth_fund, django_capture_on_commit_c
     assert "Seed capital asked for" in money_step and "Partner&#x27;s name" in money_step
     assert 'name="partners-2-name"' in money_step  # the fund's three rows
     bad = opp.post(f"/applications/{application.pk}/step/money/", {
-        "requested_amount": "1500,00", "partners-0-name": "Cooperativa", "partners-0-share": "70",
+        "requested_amount": "1,500.00", "partners-0-name": "Cooperativa", "partners-0-share": "70",
         "accepts_fund_rules": "on",
     })
     assert bad.status_code == 400
     assert "The shares must add up to 100." in bad.content.decode()
     response = opp.post(f"/applications/{application.pk}/step/money/", {
-        "requested_amount": "1500,00", "partners-0-name": "Cooperativa", "partners-0-share": "60",
+        "requested_amount": "1,500.00", "partners-0-name": "Cooperativa", "partners-0-share": "60",
         "partners-1-name": "Jóvenes", "partners-1-share": "40", "accepts_fund_rules": "on",
     })
     assert response["Location"] == f"/applications/{application.pk}/documents/"

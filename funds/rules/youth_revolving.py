@@ -133,19 +133,23 @@ class YouthRevolvingRules(FundRules):
         params = ctx.parameters
         reasons = []
         members = data.get("members") or []
-        ages = []
+        aged = []
         for member in members:
             birth = member.get("birth_date")
             if birth:
-                ages.append(age_on(datetime.date.fromisoformat(str(birth)), ctx.on))
+                born = datetime.date.fromisoformat(str(birth))
+                aged.append((member.get("name") or "", age_on(born, ctx.on)))
+        ages = [age for _name, age in aged]
         if len(members) < params.min_members:
             reasons.append(_("The group needs at least %d members.") % params.min_members)
-        out_of_range = [age for age in ages if not params.min_age <= age <= params.max_age]
-        if out_of_range:
-            reasons.append(
-                _("Every member must be aged %(min)d to %(max)d on the submission date.")
-                % {"min": params.min_age, "max": params.max_age}
-            )
+        # Each member out of the age range is named, so the group knows whom to replace.
+        for name, age in aged:
+            if not params.min_age <= age <= params.max_age:
+                reasons.append(
+                    _("%(name)s is %(age)d on the submission date: every member must be aged %(min)d to "
+                      "%(max)d.") % {"name": name or _("A member"), "age": age, "min": params.min_age,
+                                     "max": params.max_age}
+                )
         term = data.get("term_months")
         grace = data.get("grace_months") or 0
         if term is not None and term > params.max_term_months:
