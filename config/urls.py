@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("letters.urls")),
     path("", include("notifications.urls")),
     path("", include("opendata.urls")),
+    path("", include("donors.urls")),
     path("", include("reporting.urls")),
     path("audit/history/", AuditHistoryView.as_view(), name="audit-history"),
 ]
@@ -27,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("organizations.web_urls")),
     path("accounts/", include("security.urls")),
     path("", include("reporting.web_urls")),
+    path("", include("donors.web_urls")),
     path("", include("portal.urls")),
 ]
 
