@@ -205,8 +205,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     # ---------------------------------------------------------------- related
 
+    # An application's history, documents and reviews are short lists, answered whole: neither
+    # pagination nor the list's filters.
     @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         application = self.get_object()
         logs = application.transitions.select_related("by").order_by("at", "id")
@@ -215,7 +217,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[UploadParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[UploadParser], pagination_class=None,
+            filter_backends=[])
     def documents(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":
@@ -242,7 +245,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True))
     @extend_schema(methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def reviews(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":

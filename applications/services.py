@@ -38,6 +38,7 @@ from . import events
 from .models import Application, ApplicationChange, Document, InformationRequest, TransitionLog
 from .permissions import actors_for, may_run
 from .reviews import quorum_status
+from .selectors import FundAwards
 from .uploads import check_upload
 from .workflow import TRANSITIONS, Actor, Status
 
@@ -105,6 +106,7 @@ def application_context(application: Application, *, on: datetime.date | None = 
         currency=application.currency,
         available=available,
         application=application,
+        awards=FundAwards(fund, application),
     )
 
 
@@ -496,14 +498,13 @@ def _release_unpaid_commitment(application: Application, by) -> None:
 # --------------------------------------------------------------------------- documents
 
 UPLOAD_STATES_FOR_APPLICANT = (Status.DRAFT, Status.INFORMATION_REQUESTED)
-# Kinds that the applicant sends after the award (the climate fund's final baseline).
-POST_AWARD_KINDS = frozenset({"final_baseline"})
+MAX_FILES_PER_KIND = 20
 POST_AWARD_STATES = (Status.IN_EXECUTION, Status.REPORTING)
 
 
 def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
-    """Attach a file after checking its content, size and name. A new file of a kind that is held once
-    replaces the current one, which is kept as an earlier version."""
+    """Attach a file after checking its content, size and name. A kind may hold several files (the pages
+    of a statement, several photos): a new file is added beside those already attached."""
     with transaction.atomic():
         application = _locked(application_id)
         if Actor.APPLICANT not in actors_for(by, application):
@@ -514,10 +515,14 @@ def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
                 _("Choose one of: %s.") % ", ".join(rules.document_kinds)
             ]})
         allowed = application.status in UPLOAD_STATES_FOR_APPLICANT or (
-            kind in POST_AWARD_KINDS and application.status in POST_AWARD_STATES
+            kind in rules.post_award_documents and application.status in POST_AWARD_STATES
         )
         if not allowed:
             raise WrongState(_("Documents can be attached to a draft or when information is requested."))
+        if Document.objects.filter(application=application, kind=kind, replaced_by__isnull=True).count() \
+                >= MAX_FILES_PER_KIND:
+            raise Invalid({"file": [_("A kind of document holds at most %(count)d files: remove one first.")
+                                    % {"count": MAX_FILES_PER_KIND}]})
         name, file_type = check_upload(upload)
         upload.seek(0)
         digest = Document.digest(upload.chunks())
@@ -529,13 +534,37 @@ def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
         document.file.save(document.token, upload, save=False)
         try:
             document.save()
-            if kind != "other":
-                (
-                    Document.objects.filter(application=application, kind=kind, replaced_by__isnull=True)
-                    .exclude(pk=document.pk)
-                    .update(replaced_by=document)
-                )
         except Exception:
             document.file.delete(save=False)
             raise
     return document
+
+
+def document_remove(*, application_id: int, document_id: int, by) -> str:
+    """Remove a file from a draft, with the earlier versions it replaced; its name is returned. Once the
+    application is submitted, what it was submitted with stays: nothing can be removed."""
+    with transaction.atomic():
+        application = _locked(application_id)
+        if Actor.APPLICANT not in actors_for(by, application):
+            raise NotPermitted(_("Only the organisation's staff remove documents from its application."))
+        if application.status != Status.DRAFT:
+            raise WrongState(_("A document can be removed only before the application is submitted."))
+        document = application.documents.filter(pk=document_id).first()
+        if document is None:
+            raise Invalid({"document": [_("This document is not attached to the application.")]})
+        chain = [document]
+        while True:
+            known = [item.pk for item in chain]
+            earlier = list(Document.objects.filter(replaced_by__in=known).exclude(pk__in=known))
+            if not earlier:
+                break
+            chain.extend(earlier)
+        files = [d.file.name for d in chain]
+        name = document.original_name
+        ids = [item.pk for item in chain]
+        # Each earlier version is protected by the one that replaced it: unlink them, then delete them all.
+        Document.objects.filter(pk__in=ids).update(replaced_by=None)
+        Document.objects.filter(pk__in=ids).delete()
+        storage = document.file.storage
+        transaction.on_commit(lambda: [storage.delete(path) for path in files if path])
+    return name

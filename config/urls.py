@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("security.urls")),
     path("", include("reporting.web_urls")),
     path("", include("calls.web_urls")),
+    path("", include("dashboard.urls")),
     path("", include("portal.urls")),
 ]
 

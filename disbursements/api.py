@@ -295,7 +295,7 @@ class PortfolioReportView(APIView):
         report["collections"] = reports.collections(
             start=start, end=end, fund=fund, country=country, product=product
         )
-        report["balances"] = reports.fund_balances_report([fund] if fund else Fund.objects.all())
+        report["balances"] = reports.fund_balances_report([fund] if fund else Fund.objects.all(), on=on)
         response = Response(report)
         file_format = getattr(request, "accepted_renderer", None) and request.accepted_renderer.format
         if file_format in ("csv", "xlsx"):
