@@ -1,9 +1,10 @@
 """The application form of a fund, derived from the fund's own fields serializer.
 
-Each fund's rules declare its fields once (``fund.rules.fields_serializer``); this module turns them into
-labelled HTML inputs, groups them into the steps below, reads a posted step back into the fund's JSON
-fields and places the rules' error messages next to the inputs they belong to. A fund without steps here
-gets all its fields on one step, so a fifth fund works before anyone designs its pages.
+Each fund's rules declare its fields once (``fund.rules.fields_serializer``, each field with its label
+and help) and the steps that group them (``fund.rules.form_steps``); this module turns them into
+labelled HTML inputs, reads a posted step back into the fund's JSON fields and places the rules' error
+messages next to the inputs they belong to. Fields no step holds go on a last "Details" step, so a fifth
+fund works before anyone designs its pages.
 """
 
 from __future__ import annotations
@@ -17,84 +18,9 @@ from rest_framework import serializers
 
 from .numbers import number_hint, number_input_value, plain_number
 
-# How many rows a repeated group (seasons, members, indicators) offers on the page.
-ROWS = {"season_productions": 5, "members": 12, "baseline": 6}
+# How many rows a repeated group (seasons, members, indicators) offers on the page, unless the fund's
+# rules say (``form_rows``).
 DEFAULT_ROWS = 5
-
-STEPS: dict[str, list[tuple[str, Any, list[str]]]] = {
-    "catastrophic-events": [
-        ("event", _("The event"),
-         ["crop", "event_type", "event_start", "event_end", "event_description"]),
-        ("production", _("Production and loss"),
-         ["season_productions", "affected_season_volume", "unit", "reference_price"]),
-        ("producers", _("Producers affected"), ["affected_producers", "accepts_fund_rules"]),
-    ],
-    "youth-revolving": [
-        ("project", _("The project"), ["project_title", "project_description", "value_chain_link"]),
-        ("loan", _("The loan"),
-         ["requested_amount", "term_months", "grace_months", "repayment_frequency", "harvest_dates"]),
-        ("group", _("The youth group"), ["members", "accepts_fund_rules"]),
-    ],
-    "climate-eventuality": [
-        ("project", _("The project"),
-         ["purpose", "project_description", "requested_amount", "project_end_date"]),
-        ("baseline", _("Baseline"), ["baseline", "commits_to_final_baseline", "accepts_fund_rules"]),
-    ],
-    "certification-subsidy": [
-        ("invoice", _("The certification invoice"),
-         ["invoice_amount", "invoice_currency", "invoice_number", "certifier", "certification_year",
-          "exchange_rate"]),
-    ],
-}
-
-LABELS = {
-    "crop": _("Crop"),
-    "event_type": _("Kind of event"),
-    "event_start": _("First day of the event"),
-    "event_end": _("Last day of the event"),
-    "event_description": _("What happened"),
-    "season_productions": _("Production of past seasons"),
-    "season": _("Season"),
-    "volume": _("Volume"),
-    "affected_season_volume": _("Production of the affected season"),
-    "unit": _("Unit"),
-    "reference_price": _("Reference price per unit"),
-    "affected_producers": _("Producers affected"),
-    "women": _("Women"),
-    "men": _("Men"),
-    "youth": _("Young people (18 to 35)"),
-    "accepts_fund_rules": _("We have read and accept the fund's rules"),
-    "project_title": _("Project title"),
-    "project_description": _("Project description"),
-    "value_chain_link": _("Link to the value chain"),
-    "requested_amount": _("Amount requested"),
-    "term_months": _("Term (months)"),
-    "grace_months": _("Grace on principal (months)"),
-    "repayment_frequency": _("Repayment frequency"),
-    "harvest_dates": _("Harvest repayment dates"),
-    "members": _("Members of the group"),
-    "name": _("Full name"),
-    "birth_date": _("Date of birth"),
-    "gender": _("Gender"),
-    "purpose": _("Purpose"),
-    "project_end_date": _("Project end date"),
-    "baseline": _("Baseline indicators"),
-    "indicator": _("Indicator"),
-    "value": _("Value"),
-    "commits_to_final_baseline": _("We commit to measure a final baseline after the project"),
-    "invoice_amount": _("Invoice amount"),
-    "invoice_currency": _("Invoice currency"),
-    "invoice_number": _("Invoice number"),
-    "certifier": _("Certification body"),
-    "certification_year": _("Certification year"),
-    "exchange_rate": _("Exchange rate"),
-}
-
-HELP = {
-    "harvest_dates": _("Only for repayment at harvest: dates as YYYY-MM-DD, separated by commas."),
-    "season_productions": _("Production of the last 3 to 5 seasons before the event."),
-    "members": _("At least 3 members, all aged 18 to 35."),
-}
 
 
 @dataclass
@@ -138,8 +64,8 @@ class Group:
 
 def steps_for(fund) -> list[tuple[str, Any, list[str]]]:
     declared = list(fund.rules.fields_serializer().fields)
-    steps = [(slug, title, [n for n in names if n in declared])
-             for slug, title, names in STEPS.get(fund.code, [])]
+    steps = [(step.slug, step.title, [n for n in step.fields if n in declared])
+             for step in fund.rules.form_steps]
     placed = {name for _, _, names in steps for name in names}
     rest = [name for name in declared if name not in placed]
     if rest:
@@ -148,8 +74,21 @@ def steps_for(fund) -> list[tuple[str, Any, list[str]]]:
 
 
 def label_for(name: str, drf_field) -> Any:
-    """The label a field of the application form carries."""
-    return LABELS.get(name) or drf_field.label or name.replace("_", " ").capitalize()
+    """The label a field of the application form carries: the field's own (DRF makes one from the
+    field's name when the rules give none)."""
+    return drf_field.label or name.replace("_", " ").capitalize()
+
+
+def field_label(fund, name: str) -> Any:
+    """The label of the fund's field ``name`` (the name itself for anything else)."""
+    fields = fund.rules.fields_serializer().fields
+    return label_for(name, fields[name]) if name in fields else name
+
+
+def help_for(drf_field) -> Any:
+    """The help beside an input: the field's page help (``style={"page_help": ...}``, for an input
+    typed differently from the API's value, such as a list typed as text), else its help text."""
+    return (drf_field.style or {}).get("page_help") or drf_field.help_text or ""
 
 
 _label = label_for
@@ -178,7 +117,7 @@ def _input(name: str, html_name: str, drf_field, value) -> Input:
         value = number_input_value(value)
     return Input(
         name=html_name, label=_label(name, drf_field), type=kind,
-        value="" if value is None else value, help=HELP.get(name) or drf_field.help_text or "",
+        value="" if value is None else value, help=help_for(drf_field),
         choices=choices, required=drf_field.required,
     )
 
@@ -195,7 +134,7 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
         if isinstance(drf_field, serializers.ListSerializer):
             child_fields = drf_field.child.fields
             rows_data = value if isinstance(value, list) else []
-            count = max(ROWS.get(name, DEFAULT_ROWS), len(rows_data))
+            count = max(fund.rules.form_rows.get(name, DEFAULT_ROWS), len(rows_data))
             # DRF reports row errors as a list, or as a dict by row number in a partial validation.
             if isinstance(field_errors, dict):
                 row_errors = [field_errors.get(index, {}) for index in range(count)]
@@ -213,7 +152,7 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
                     row.append(item)
                 rows.append(row)
             group = Group(name=name, label=_label(name, drf_field),
-                          help=HELP.get(name) or drf_field.help_text or "",
+                          help=help_for(drf_field),
                           columns=[_label(sub, f) for sub, f in child_fields.items()], rows=rows)
             group.errors = _messages(field_errors, skip_nested=True)
             built.append(group)
@@ -225,7 +164,7 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
                 item = _input(sub, f"{name}-{sub}", sub_field, sub_value.get(sub))
                 item.errors = _messages(sub_errors.get(sub))
                 inputs.append(item)
-            group = Group(name=name, label=_label(name, drf_field), help=drf_field.help_text or "",
+            group = Group(name=name, label=_label(name, drf_field), help=help_for(drf_field),
                           inputs=inputs)
             group.errors = _messages(field_errors, skip_nested=True)
             built.append(group)

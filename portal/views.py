@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +30,12 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
-from core.errors import Invalid, NotPermitted, WrongState
+from calls.services import call_initial_fields
+from calls.views import chosen_call
+from core.errors import Invalid, NotPermitted, Refused, WrongState
+from core.http import page_refusal, refusal_text, uploaded_file_response
 from core.parsing import parse_date
+from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
@@ -92,6 +96,7 @@ def home(request):
         "organization": organization,
         "funds": Fund.objects.all(),
         "listing": listing,
+        "panels": panels_for(request.user, access),
     }, status=listing.status if listing else 200)
 
 
@@ -119,14 +124,16 @@ def apply(request, fund_code):
     steps = fundforms.steps_for(fund)
     slug, title, names = steps[0]
     errors: dict = {}
-    data: dict = {}
+    call = chosen_call(request, fund)
+    data: dict = call_initial_fields(call)
     if request.method == "POST":
         data = fundforms.read(fund, names, request.POST)
         errors = fundforms.check(fund, data, partial=True)
         if not errors:
             try:
                 application = services.application_create(
-                    fund=fund, organization=request.user.organization, by=request.user, fields=data
+                    fund=fund, organization=request.user.organization, by=request.user, fields=data,
+                    call=call,
                 )
             except Invalid as exc:
                 errors = exc.errors
@@ -161,11 +168,8 @@ def edit_step(request, pk, step):
                 services.application_update(application_id=pk, by=request.user, fields=posted)
             except Invalid as exc:
                 errors = exc.errors
-            except NotPermitted as exc:
-                raise PermissionDenied(str(exc)) from exc
-            except WrongState as exc:
-                messages.error(request, str(exc))
-                return redirect("application", pk=pk)
+            except Refused as exc:
+                return page_refusal(request, exc, redirect("application", pk=pk))
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect(_after_step(application, steps, index, request.POST))
@@ -225,7 +229,7 @@ def documents(request, pk):
                 document = services.document_upload(application_id=pk, by=request.user, kind=kind,
                                                      upload=upload)
             except Invalid as exc:
-                reasons = " ".join(message for messages_ in exc.errors.values() for message in messages_)
+                reasons = refusal_text(exc)
                 refused.append(reasons if len(uploads) == 1 else f"{upload.name}: {reasons}")
             except WrongState as exc:
                 refused.append(str(exc))
@@ -288,11 +292,8 @@ def document_remove(request, pk, document_id):
 def document_file(request, pk, document_id):
     application = _visible(request, pk)
     document = get_object_or_404(Document, pk=document_id, application=application)
-    response = FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=document.original_name, content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file_response(document.file, filename=document.original_name,
+                                  content_type=document.content_type)
 
 
 # --------------------------------------------------------------------------- review and submit
@@ -322,7 +323,7 @@ def submit_review(request, pk):
     missing = []
     for name, field_errors in fundforms.check(fund, application.data, partial=False).items():
         missing.append({
-            "label": fundforms.LABELS.get(name, name),
+            "label": fundforms.field_label(fund, name),
             "messages": fundforms._messages(field_errors),
             "step": fundforms.step_of(fund, name),
         })
@@ -483,11 +484,8 @@ def application_action(request, pk, name):
     except Invalid as exc:
         context = application_context(request, application, form_errors=exc.errors, failed_action=name)
         return render(request, "portal/application.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("application", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("application", pk=pk))
     messages.success(request, done_message(name))
     return redirect("application", pk=pk)
 
@@ -516,7 +514,7 @@ def _approve(application, by, post):
     return services.application_approve(
         application_id=application.pk, by=by, amount=plain_number(post.get("amount", "")) or None,
         reason=post.get("reason", ""), conditions=post.get("conditions", ""),
-        terms=_terms(post) if application.fund.kind == "loan" else None,
+        terms=_terms(post) if application.fund.lends else None,
     )
 
 
@@ -581,11 +579,8 @@ def committee_review(request, pk):
         context = application_context(request, application, form_errors=exc.errors,
                                       failed_action="conflict" if conflict else "review")
         return render(request, "portal/application.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("application", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("application", pk=pk))
     messages.success(request, _("Your declaration was recorded.") if conflict
                      else _("Your review was recorded."))
     return redirect("application", pk=pk)

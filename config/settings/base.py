@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "security",
     "backups",
     "opendata",
+    "calls",
+    "dashboard",
+    "donors",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "security.middleware.TwoFactorMiddleware",
+    "donors.permissions.DonorPagesMiddleware",
     "security.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -156,6 +160,8 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Where `manage.py backup` (bin/backup) writes when not told otherwise; keep it off the web root.
 BACKUP_DIR = env.path("BACKUP_DIR", default=DATA_DIR / "backups")
+# Set, backups are encrypted with it (GnuPG, AES-256) and restores decrypt with it: docs/operations.md.
+BACKUP_PASSPHRASE = env.str("BACKUP_PASSPHRASE", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FONDOS_MAX_UPLOAD_BYTES = env.int("FONDOS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
@@ -203,7 +209,11 @@ REST_FRAMEWORK = {
         "organizations.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A donor's reader reaches its own report only: anywhere else is 404.
+        "donors.permissions.DonorReadsOwnReportOnly",
+    ],
     # A body that is not a JSON object is a 400 on every endpoint.
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONObjectParser",

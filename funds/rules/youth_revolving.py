@@ -23,34 +23,40 @@ from funds.lending import (
 )
 from organizations.choices import Gender
 
-from .base import Assessment, AssessmentContext, FundRules, Parameters, ReportDue
-from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
+from .base import LOAN, Assessment, AssessmentContext, FundRules, Parameters, ReportDue, Step
+from .fields import FundFieldsSerializer, PlausibleDate, accepts_fund_rules_field, money_field
 
 
 class MemberSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    birth_date = PlausibleDate(past=True)
-    gender = serializers.ChoiceField(choices=Gender.choices)
+    name = serializers.CharField(max_length=120, label=_("Full name"))
+    birth_date = PlausibleDate(past=True, label=_("Date of birth"))
+    gender = serializers.ChoiceField(choices=Gender.choices, label=_("Gender"))
 
 
 class YouthRevolvingFields(FundFieldsSerializer):
-    project_title = serializers.CharField(max_length=200)
-    project_description = serializers.CharField(max_length=10000)
+    project_title = serializers.CharField(max_length=200, label=_("Project title"))
+    project_description = serializers.CharField(max_length=10000, label=_("Project description"))
     value_chain_link = serializers.CharField(
-        max_length=4000,
+        max_length=4000, label=_("Link to the value chain"),
         help_text=_("How the project links to the OPP's product value chain, or how it diversifies "
                     "income."),
     )
-    requested_amount = money_field()
-    term_months = serializers.IntegerField(min_value=1, max_value=120)
-    grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0)
-    repayment_frequency = serializers.ChoiceField(choices=RepaymentFrequency.choices)
+    requested_amount = money_field(label=_("Amount requested"))
+    term_months = serializers.IntegerField(min_value=1, max_value=120, label=_("Term (months)"))
+    grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0,
+                                            label=_("Grace on principal (months)"))
+    repayment_frequency = serializers.ChoiceField(choices=RepaymentFrequency.choices,
+                                                  label=_("Repayment frequency"))
     harvest_dates = serializers.ListField(
         child=serializers.DateField(), required=False, max_length=60,
+        label=_("Harvest repayment dates"),
         help_text=_("With harvest repayments: the dates on which the group will repay."),
+        style={"page_help": _("Only for repayment at harvest: dates as YYYY-MM-DD, separated by commas.")},
     )
-    members = MemberSerializer(many=True, allow_empty=False, max_length=200)
-    accepts_fund_rules = MustAccept()
+    members = MemberSerializer(many=True, allow_empty=False, max_length=200,
+                               label=_("Members of the group"),
+                               help_text=_("At least 3 members, all aged 18 to 35."))
+    accepts_fund_rules = accepts_fund_rules_field()
 
     def validate(self, attrs):
         if attrs.get("repayment_frequency") == RepaymentFrequency.HARVEST and not attrs.get("harvest_dates"):
@@ -73,8 +79,17 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 class YouthRevolvingRules(FundRules):
     code = "youth-revolving"
-    kind = "loan"
+    name = _("Youth revolving fund for Fair Trade")
+    reference_prefix = "JOV"
+    kind = LOAN
     fields_serializer = YouthRevolvingFields
+    form_steps = (
+        Step("project", _("The project"), ("project_title", "project_description", "value_chain_link")),
+        Step("loan", _("The loan"),
+             ("requested_amount", "term_months", "grace_months", "repayment_frequency", "harvest_dates")),
+        Step("group", _("The youth group"), ("members", "accepts_fund_rules")),
+    )
+    form_rows = {"members": 12}
     document_kinds = {
         "opp_endorsement_letter": _("OPP endorsement letter"),
         "other": _("Other supporting document"),
@@ -198,7 +213,8 @@ class YouthRevolvingRules(FundRules):
                 % {"min": params.min_annual_interest_rate, "max": params.max_annual_interest_rate}
             ]
 
-        frequency = given.get("repayment_frequency", data.get("repayment_frequency", "monthly"))
+        frequency = given.get("repayment_frequency",
+                              data.get("repayment_frequency", RepaymentFrequency.MONTHLY))
         term = None
         if frequency != RepaymentFrequency.HARVEST:  # harvest loans last as long as their dates
             term = _whole(given.get("term_months", data.get("term_months")), "term_months", errors)
