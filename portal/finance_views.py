@@ -194,10 +194,9 @@ def loan_list(request):
                           .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
                                 "currency", "disbursed_on", *APPLICATION_SHOWN),
                           rows=with_figures)
-    youth = Fund.objects.filter(kind="loan").first()
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
-    # search or a later page (they cost more than the list itself). ``?on=`` shows them, and the
-    # fund's books, as they stood at the end of a past day.
+    # search or a later page (they cost more than the list itself; a search does not even look up the
+    # youth fund). ``?on=`` shows them, and the fund's books, as they stood at the end of a past day.
     on, on_errors = today, []
     if request.GET.get("on"):
         try:
@@ -205,7 +204,8 @@ def loan_list(request):
         except Invalid as exc:
             on_errors = exc.errors["on"]
     searched = any(value for name, value in request.GET.items() if name not in ("page", "ordering", "on"))
-    overview = youth is not None and listing.page.number == 1 and not searched
+    youth = Fund.objects.filter(kind="loan").first() if listing.page.number == 1 and not searched else None
+    overview = youth is not None
     status = listing.status if not on_errors else 400
     return render(request, "portal/finance/loans.html", {
         "listing": listing,
