@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("notifications.urls")),
     path("", include("opendata.urls")),
     path("", include("reporting.urls")),
+    path("", include("calls.urls")),
     path("audit/history/", AuditHistoryView.as_view(), name="audit-history"),
 ]
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("accounts/", include("organizations.web_urls")),
     path("accounts/", include("security.urls")),
     path("", include("reporting.web_urls")),
+    path("", include("calls.web_urls")),
+    path("", include("dashboard.urls")),
     path("", include("portal.urls")),
 ]
 

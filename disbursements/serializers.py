@@ -19,8 +19,11 @@ class DisbursementSerializer(serializers.ModelSerializer):
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     # Separation of duties: who approved the tranche and who paid it.
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    paid_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Nobody until the tranche is approved or paid.
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    paid_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # Empty unless a short payment said what becomes of the rest.
+    remainder = serializers.ChoiceField(choices=Remainder.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Disbursement

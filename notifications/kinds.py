@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", _("Project report to review")
     REPORT_RETURNED = "report_returned", _("Project report returned for corrections")
     REPORT_ACCEPTED = "report_accepted", _("Project report accepted")
+    EVENT_DECLARED = "event_declared", _("Declared climate event and its fast-track call")
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,15 @@ SPECS: dict[str, KindSpec] = {
         _("Your %(report)s for %(reference)s was accepted"),
         _("The fund secretariat accepted the %(report)s of your project %(reference)s with the "
           "%(fund)s. Thank you."),
+    ),
+    Kind.EVENT_DECLARED: KindSpec(
+        _("%(event)s: a fast-track call of the %(fund)s is open"),
+        _("CLAC declared the event “%(event)s” (%(event_type)s, since %(starts_on)s) in your country. The "
+          "%(fund)s opened a fast-track call until %(closes_on)s; its decision is taken within "
+          "%(decision_days)s days of submission.\n\nApply here: your application starts with the event's "
+          "type and dates filled in.\n%(link)s\n\nThe calls open to your organisation are also listed on "
+          "your home page in Fondos."),
+        essential=True,
     ),
 }
 

@@ -47,6 +47,7 @@ from disbursements.services import loans, repayments, write_offs
 from funds.ledger import balances_by_fund
 from organizations.access import access_for
 
+from .numbers import is_unreadable, number_hint, plain_number
 from .templatetags.portal import money
 
 
@@ -425,12 +426,21 @@ DISBURSEMENT_ACTIONS = {
 
 
 def _amount_text(raw: str) -> str:
-    """"1.500,50", "1,500.50" and "1500,50" as "1500.50"; anything else is left for the serializer."""
-    text = raw.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
-        grouping = "," if text.index(",") < text.index(".") else "."
-        text = text.replace(grouping, "")
-    return text.replace(",", ".")
+    """An amount as the page's language writes it ("1.500,50" in Spanish) or plain, as "1500.50"."""
+    return plain_number(raw)
+
+
+def _unreadable_numbers(action: Action, post) -> dict:
+    """The amount fields whose numbers cannot be read, each with how to write them."""
+    errors = {}
+    for spec in action.fields:
+        if spec.kind not in ("amount", "amounts"):
+            continue
+        raw = post.get(spec.name, "")
+        parts = raw.replace(";", "\n").splitlines() if spec.is_list else [raw]
+        if any(is_unreadable(part) for part in parts):
+            errors[spec.name] = [number_hint()]
+    return errors
 
 
 def _typed(action: Action, post) -> dict:
@@ -467,9 +477,10 @@ def _messages(errors) -> list[str]:
 
 def _validated(action: Action, post) -> tuple[dict, dict]:
     serializer = action.serializer(data=_typed(action, post))
-    if serializer.is_valid():
+    unreadable = _unreadable_numbers(action, post)
+    if serializer.is_valid() and not unreadable:
         return dict(serializer.validated_data), {}
-    return {}, {name: _messages(value) for name, value in serializer.errors.items()}
+    return {}, {**{name: _messages(value) for name, value in serializer.errors.items()}, **unreadable}
 
 
 # --------------------------------------------------------------------------- the pages

@@ -41,6 +41,7 @@ from organizations.access import access_for
 from organizations.choices import Country
 
 from . import charts, exports, integrations
+from .numbers import is_unreadable, number_hint, plain_number
 from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12
@@ -67,6 +68,13 @@ def _month_ends(today: datetime.date, count: int) -> list[datetime.date]:
     return sorted([*ends, today])
 
 
+def _loan_portfolio_scope(funds=None) -> tuple[bool, Fund | None]:
+    """Whether any fund lends, and the fund the loan portfolio describes: the lending fund when one
+    fund lends, ``None`` (every loan) when several do."""
+    lending = [fund for fund in (Fund.objects.all() if funds is None else funds) if fund.lends]
+    return bool(lending), (lending[0] if len(lending) == 1 else None)
+
+
 @login_required
 def finance_desk(request):
     access = _finance_reader(request)
@@ -80,14 +88,13 @@ def finance_desk(request):
                             DisbursementStatus.FAILED])
         .select_related(None).select_related(*DISBURSEMENT_JOINS).only(*DISBURSEMENT_SHOWN),
     )
-    youth = next((fund for fund in funds if fund.kind == "loan"), None)
-    portfolio = reports.portfolio(on=today, fund=youth) if youth else None
+    lends, lending_fund = _loan_portfolio_scope(funds)
+    portfolio = reports.portfolio(on=today, fund=lending_fund) if lends else None
     return render(request, "portal/finance/desk.html", {
         "access": access,
         "funds": [(fund, balances[fund.pk]) for fund in funds],
         "listing": to_pay,
         "portfolio": portfolio,
-        "youth": youth,
         "today": today,
         **pop_outcomes(request),
     }, status=to_pay.status)
@@ -196,7 +203,7 @@ def loan_list(request):
                           rows=with_figures)
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
     # search or a later page (they cost more than the list itself; a search does not even look up the
-    # youth fund). ``?on=`` shows them, and the fund's books, as they stood at the end of a past day.
+    # lending funds). ``?on=`` shows them, and the fund's books, as they stood at the end of a past day.
     on, on_errors = today, []
     if request.GET.get("on"):
         try:
@@ -204,15 +211,19 @@ def loan_list(request):
         except Invalid as exc:
             on_errors = exc.errors["on"]
     searched = any(value for name, value in request.GET.items() if name not in ("page", "ordering", "on"))
-    youth = Fund.objects.filter(kind="loan").first() if listing.page.number == 1 and not searched else None
-    overview = youth is not None
+    lends, lending_fund = (_loan_portfolio_scope() if listing.page.number == 1 and not searched
+                           else (False, None))
+    overview = lends
     status = listing.status if not on_errors else 400
+    books = None
+    if overview and lending_fund is not None:
+        books = balances_by_fund([lending_fund], on=on if on < today else None)[lending_fund.pk]
     return render(request, "portal/finance/loans.html", {
         "listing": listing,
-        "portfolio": reports.portfolio(on=on, fund=youth) if overview else None,
-        "books": balances_by_fund([youth], on=on if on < today else None)[youth.pk] if overview else None,
+        "portfolio": reports.portfolio(on=on, fund=lending_fund) if overview else None,
+        "books": books,
         "on": on, "today": today, "on_errors": on_errors,
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if overview else None,
+        "par_chart": charts.line_chart(_par_series(lending_fund, today), percent=True) if overview else None,
     }, status=status)
 
 
@@ -229,8 +240,11 @@ def loan_detail(request, pk):
             raise PermissionDenied
         try:
             paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
+            amount = request.POST.get("amount", "")
+            if is_unreadable(amount):
+                raise Invalid({"amount": [number_hint()]})
             repayment, created = repayments.repayment_record(
-                loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
+                loan_id=loan.pk, by=request.user, amount=plain_number(amount),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
@@ -296,7 +310,7 @@ def loan_export(request, file_format):
 @login_required
 @require_GET
 def portfolio_export(request, file_format):
-    """The youth fund's portfolio report (as the API's) on a date (``?on=``, default today), with the
+    """The loan portfolio report (as the API's) on a date (``?on=``, default today), with the
     month's collections so far."""
     _finance_reader(request)
     file_format = _format(file_format)
@@ -307,10 +321,11 @@ def portfolio_export(request, file_format):
         for error in exc.errors["on"]:
             messages.error(request, error)
         return redirect("finance-loans")
-    youth = Fund.objects.filter(kind="loan").first()
-    report = reports.portfolio(on=on, fund=youth)
-    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=youth)
-    table = exports.portfolio_table(report, fund_name=str(youth.name) if youth else _("All funds"))
+    _lends, lending_fund = _loan_portfolio_scope()
+    report = reports.portfolio(on=on, fund=lending_fund)
+    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=lending_fund)
+    fund_name = str(lending_fund.name) if lending_fund else _("All funds")
+    table = exports.portfolio_table(report, fund_name=fund_name)
     return exports.download(table, file_format, get_language())
 
 
@@ -353,7 +368,7 @@ def fund_ledger(request, code):
 def charts_page(request):
     _finance_reader(request)
     today = timezone.localdate()
-    youth = Fund.objects.filter(kind="loan").first()
+    lends, lending_fund = _loan_portfolio_scope()
     by_country = (
         Disbursement.objects.filter(status=DisbursementStatus.PAID)
         .values("application__organization__country").annotate(total=Sum("paid_amount"))
@@ -366,7 +381,7 @@ def charts_page(request):
     return render(request, "portal/finance/charts.html", {
         "balance_charts": [(fund, charts.line_chart(_balance_series(fund, today), currency=fund.currency))
                            for fund in funds],
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
+        "par_chart": charts.line_chart(_par_series(lending_fund, today), percent=True) if lends else None,
         "country_chart": charts.bar_chart(bars, currency="USD"),
     })
 

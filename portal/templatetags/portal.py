@@ -106,6 +106,14 @@ def number(value, decimals=None):
 
 
 @register.filter
+def number_input(value):
+    """A stored number as an input of the page shows it ("4.000,50" in Spanish); empty for none."""
+    from portal.numbers import number_input_value
+
+    return number_input_value(value)
+
+
+@register.filter
 def percent(value):
     """A percent number ("31.50") as "31,50 %" in Spanish."""
     amount = _decimal(value)

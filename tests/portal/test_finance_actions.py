@@ -137,7 +137,7 @@ def test_write_off_needs_a_second_person_then_recoveries(loan, finance, client_f
         "amount": "99999", "received_on": TODAY.isoformat(), "step": "preview"})
     assert too_much.status_code == 400 and "still to recover" in too_much.content.decode()
     _preview_then_confirm(other, f"/finance/loans/{loan.pk}/do/recovery/",
-                          {"amount": "100,00", "received_on": TODAY.isoformat(), "reference": "REC"})
+                          {"amount": "100.00", "received_on": TODAY.isoformat(), "reference": "REC"})
     assert loan.recoveries.get().amount == Decimal("100.00")
 
 
@@ -167,7 +167,7 @@ def test_split_an_award_into_tranches(pending, client_for):
     url = f"/finance/disbursements/{pending.pk}/do/split/"
     wrong = client.post(url, {"amounts": "1000\n1000", "step": "preview"})
     assert wrong.status_code == 400 and "add up to" in wrong.content.decode()
-    html, _ = _preview_then_confirm(client, url, {"amounts": "1.000,00\n2000.00"})
+    html, _ = _preview_then_confirm(client, url, {"amounts": "1,000.00\n2000.00"})
     assert "Tranches after this" in html
     amounts = list(Disbursement.objects.filter(application_id=pending.application_id)
                    .order_by("tranche").values_list("amount", flat=True))
@@ -244,7 +244,7 @@ def test_a_repayment_previews_its_allocation_and_is_recorded_once(loan, finance)
     page = finance.get(f"/finance/loans/{loan.pk}/").content.decode()
     assert f"/finance/loans/{loan.pk}/do/repayment/" in page
     url = f"/finance/loans/{loan.pk}/do/repayment/"
-    data = {"amount": "300,00", "paid_on": TODAY.isoformat(), "reference": "REC-1",
+    data = {"amount": "300.00", "paid_on": TODAY.isoformat(), "reference": "REC-1",
             "idempotency_key": "key-1"}
     html, _ = _preview_then_confirm(finance, url, data)
     assert "To interest" in html and "To principal" in html
@@ -280,6 +280,23 @@ def test_the_officer_who_approved_may_not_pay_and_is_told_why(pending, client_fo
                           {"paid_on": TODAY.isoformat(), "reference": "TRF-9"})
     pending.refresh_from_db()
     assert pending.status == DisbursementStatus.PAID
+
+
+@pytest.mark.parametrize(("language", "typed", "refused", "hint"), [
+    ("es", "1.300,00", "1,300.00", "Escriba el número así: 4.000,50"),
+    ("fr", "1 300,00", "1.300,00", "Écrivez le nombre ainsi"),
+    ("en", "1,300.00", "1.300,00", "Write the number as 4,000.50"),
+])
+def test_finance_amounts_are_read_as_the_language_writes_them(loan, client_for, language, typed, refused,
+                                                              hint):
+    client = _as(client_for, loan.finance, language)
+    url = f"/finance/loans/{loan.pk}/do/repayment/"
+    data = {"paid_on": TODAY.isoformat(), "reference": "REC-9", "idempotency_key": f"key-{language}"}
+    wrong = client.post(url, {**data, "amount": refused, "step": "preview"})
+    assert wrong.status_code == 400
+    assert hint.split(":")[0] in wrong.content.decode()
+    _preview_then_confirm(client, url, {**data, "amount": typed})
+    assert loan.repayments.get().amount == Decimal("1300.00")
 
 
 def _allocation_rows(html: str) -> list[list[str]]:
