@@ -71,7 +71,8 @@ class ScheduleDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = ScheduleDocumentSerializer
 
     def get_queryset(self):
-        documents = schedule_documents_visible_to(self.request.user).order_by("loan_id", "sequence")
+        documents = (schedule_documents_visible_to(self.request.user).select_related("superseded_by")
+                     .order_by("loan_id", "sequence"))
         loan = self.request.query_params.get("loan", "")
         if loan.isascii() and loan.isdigit():
             documents = documents.filter(loan_id=int(loan))
