@@ -1,4 +1,5 @@
-"""Who may see an application and who may run each transition, from the workflow table."""
+"""Who may see an application, who may run each transition (from the workflow table) and who records
+the committee's decision when the chair declared a conflict of interest."""
 
 from django.db.models import Q
 from django.utils import timezone
