@@ -17,12 +17,18 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import Money, minor_unit, quantize
 
 from .models import Account, AccountTotal, Fund, LedgerEntry, LedgerTransaction, TransactionKind
+
+# Sent inside the posting's database transaction, once the entries are written, with ``transaction``
+# (the LedgerTransaction) and ``lines``. Receivers write their own rows in that same transaction (the
+# donors' trace) or queue effects with ``transaction.on_commit`` (the open-data cache).
+posted = Signal()
 
 
 class UnbalancedTransaction(ValueError):
@@ -89,6 +95,7 @@ def ledger_post(
             for line in lines
         )
         _add_to_totals(fund, kind, lines)
+        posted.send(sender=LedgerTransaction, transaction=tx, lines=lines)
     return tx
 
 

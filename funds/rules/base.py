@@ -199,6 +199,9 @@ class FundRules:
     # What a declared climate event does for the fund (``funds.rules.events``): ``claims`` opens its
     # fast-track call for loss claims, ``projects`` may open a call for response projects; None: nothing.
     declared_event_calls: ClassVar[str | None] = None
+    # The field (a choice) in which an application names its purpose; a donor may restrict a
+    # contribution to the fund to one of its choices. None: contributions cannot be restricted.
+    purpose_field: ClassVar[str | None] = None
     # The field holding the amount asked for (None when the fund computes it, as for the subsidy).
     requested_amount_field: ClassVar[str | None] = "requested_amount"
     # What each criterion of the default rubric means, for the committee's review form.
@@ -208,6 +211,12 @@ class FundRules:
     def lends(self) -> bool:
         """Whether the fund lends (its awards are loans, repaid on a schedule)."""
         return self.kind == LOAN
+
+    def purposes(self) -> dict[str, Any]:
+        """The purposes a donor may restrict a contribution to: the choices of ``purpose_field``."""
+        if not self.purpose_field:
+            return {}
+        return dict(self.fields_serializer().fields[self.purpose_field].choices)
 
     def criterion_label(self, code: str) -> str:
         """The criterion's name in the active language; a rubric edited in the admin may name

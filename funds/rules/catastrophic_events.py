@@ -134,6 +134,7 @@ class CatastrophicEventsRules(FundRules):
     }
     requested_amount_field = None
     declared_event_calls = EVENT_CLAIMS
+    purpose_field = "event_type"
     parameter_defaults = {
         "decision_warning_days": 30,
         "decision_limit_days": 45,

@@ -66,6 +66,7 @@ class ClimateEventualityRules(FundRules):
     required_documents = ()
     post_award_documents = ("final_baseline",)
     declared_event_calls = EVENT_PROJECTS
+    purpose_field = "purpose"
     criterion_labels = {
         "climate_relevance": _("Relevance to the climate risk"),
         "feasibility": _("Feasibility of the plan and budget"),
