@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid, NotPermitted
-from disbursements.services.common import parse_amount, today
+from core.parsing import parse_amount
+from disbursements.services.common import today
 from funds.ledger import credit, debit, fund_lock, ledger_post
 from funds.models import Account, Fund, TransactionKind
 from organizations.access import access_for
