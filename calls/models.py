@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.money import Money
-from funds.rules.catastrophic_events import EVENT_TYPES
+from funds.rules.events import EVENT_TYPES
 from listing.text import search_text_for
 from organizations.choices import Country, Language
 

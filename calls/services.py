@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from core.errors import Invalid, NotPermitted
 from core.money import Money
 from core.parsing import parse_amount
-from funds.models import Fund, FundCode
+from funds.models import Fund
+from funds.rules import fund_code_for_events
 from funds.rules.base import Parameters
-from funds.rules.catastrophic_events import EVENT_TYPES
+from funds.rules.events import EVENT_CLAIMS, EVENT_PROJECTS, EVENT_TYPES
 from organizations.access import access_for
 from organizations.choices import Country, Product
 
@@ -183,15 +184,11 @@ def call_close(*, call_id: int, by) -> Call:
 
 
 def call_initial_fields(call: Call | None) -> dict[str, Any]:
-    """What an application in ``call`` starts with: an event call's type and dates, for the
-    catastrophic events fund whose form asks for them."""
-    if call is None or call.event_id is None or call.fund.code != FundCode.CATASTROPHIC_EVENTS:
+    """What an application in ``call`` starts with: for an event's call, what its fund's rules take from
+    the event (the catastrophic events fund's form asks for its type and dates)."""
+    if call is None or call.event_id is None:
         return {}
-    event = call.event
-    fields = {"event_type": event.event_type, "event_start": event.starts_on.isoformat()}
-    if event.ends_on is not None:
-        fields["event_end"] = event.ends_on.isoformat()
-    return fields
+    return call.fund.rules.fields_from_event(call.event)
 
 
 def call_for_new_application(*, fund: Fund, organization, chosen: Call | None = None,
@@ -315,8 +312,8 @@ def event_declare(*, by, values: dict[str, Any], locale: str | None = None) -> C
     }
     values["countries"] = sorted({str(code).upper() for code in values.get("countries") or []})
     errors = _event_errors(values)
-    catastrophic = Fund.objects.get(code=FundCode.CATASTROPHIC_EVENTS)
-    climate = Fund.objects.get(code=FundCode.CLIMATE_EVENTUALITY)
+    catastrophic = Fund.objects.get(code=fund_code_for_events(EVENT_CLAIMS))
+    climate = Fund.objects.get(code=fund_code_for_events(EVENT_PROJECTS))
     budget = _parse_budget(values.get("budget", ""), catastrophic.currency, errors, locale=locale)
     wants_climate = values.get("climate_budget") not in (None, "")
     if wants_climate:
@@ -369,7 +366,7 @@ def event_notify(*, event_id: int) -> int:
     from organizations.models import Organization, User
 
     event = ClimateEvent.objects.get(pk=event_id)
-    call = (event.calls.filter(fund__code=FundCode.CATASTROPHIC_EVENTS).select_related("fund")
+    call = (event.calls.filter(fund__code=fund_code_for_events(EVENT_CLAIMS)).select_related("fund")
             .order_by("id").first())
     if call is None:
         return 0

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from applications.selectors import applications_visible_to
 from core.errors import Invalid
 from funds.models import Fund
-from funds.rules.catastrophic_events import EVENT_TYPES
+from funds.rules.events import EVENT_TYPES
 from listing.pages import listing_for
 from organizations.access import access_for
 from organizations.choices import Country, Product

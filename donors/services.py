@@ -14,19 +14,11 @@ from core.parsing import parse_amount
 from disbursements.services.common import today
 from funds.ledger import credit, debit, fund_lock, ledger_post
 from funds.models import Account, Fund, TransactionKind
-from funds.rules.catastrophic_events import EVENT_TYPES
-from funds.rules.climate_eventuality import PURPOSES
 from organizations.access import access_for
 from organizations.choices import Role
 from organizations.services import staff_role_grant
 
 from .models import Contribution, Donor, DonorUser
-
-# The purposes a contribution may be restricted to, per fund (rule 1 in donors.trace matches them).
-RESTRICTABLE_PURPOSES = {
-    "climate-eventuality": PURPOSES,
-    "catastrophic-events": EVENT_TYPES,
-}
 
 
 def _require_finance_or_administrator(by) -> None:
@@ -85,8 +77,9 @@ def contribution_record(
     elif received_on > today():
         errors["received_on"] = [_("A contribution cannot be dated in the future.")]
     purpose = (restricted_purpose or "").strip()
-    if purpose and purpose not in RESTRICTABLE_PURPOSES.get(fund.code, {}):
-        allowed = ", ".join(RESTRICTABLE_PURPOSES.get(fund.code, {})) or _("none")
+    # The purposes a contribution may be restricted to are the fund's (rule 1 in donors.trace matches them).
+    if purpose and purpose not in fund.rules.purposes():
+        allowed = ", ".join(fund.rules.purposes()) or _("none")
         errors["restricted_purpose"] = [_("This fund's contributions may be restricted to: %(allowed)s.")
                                         % {"allowed": allowed}]
     donor = Donor.objects.filter(pk=donor_id).first()

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from funds.models import FundCode
+from funds.rules import fund_choices
 from organizations.choices import Country
 from reporting.renderers import PEOPLE_LABELS
 
@@ -38,7 +38,7 @@ def report_page(request, pk: int):
 
 def _report_page(request, donor):
     report = donor_report(donor)
-    funds, countries = dict(FundCode.choices), dict(Country.choices)
+    funds, countries = dict(fund_choices()), dict(Country.choices)
     for row in report["contributions"]:
         row["fund_name"] = funds.get(row["fund"], row["fund"])
         for place in row["funded"]:

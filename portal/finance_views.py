@@ -214,7 +214,7 @@ def loan_list(request):
                            else (False, None))
     overview = lends
     status = listing.status if not on_errors else 400
-    books = None
+    books = None  # one fund's books: shown when one fund lends, not beside several funds' portfolio
     if overview and lending_fund is not None:
         books = balances_by_fund([lending_fund], on=on if on < today else None)[lending_fund.pk]
     return render(request, "portal/finance/loans.html", {
