@@ -67,8 +67,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _with_details(self, queryset):
         # Most applications never had an information request: ask in the same query whether this one
-        # did, and read them only then (``application_detail_json``).
-        return queryset.annotate(
+        # did, and read them only then (``application_detail_json``). The call comes along: its
+        # parameter overrides count in the assessment.
+        return queryset.select_related("call").annotate(
             has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk"))),
             has_changes=Exists(ApplicationChange.objects.filter(application=OuterRef("pk"))),
             has_conflicts=Exists(

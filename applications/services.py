@@ -102,7 +102,8 @@ def application_context(application: Application, *, on: datetime.date | None = 
         available = fund_balances(fund).money("available")
     return AssessmentContext(
         organization=application.organization,
-        parameters=call_parameters(application.call if application.call_id else None, fund.parameters_on(on)),
+        parameters=call_parameters(application.call if application.call_id else None, fund.parameters_on(on),
+                                   fund),
         on=on,
         currency=application.currency,
         available=available,

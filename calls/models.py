@@ -122,6 +122,17 @@ class Call(models.Model):
                                             *self.countries])
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """The admin's check of what the pages' service checks: overrides the fund knows, valid values."""
+        from django.core.exceptions import ValidationError
+
+        from .services import override_errors
+
+        if self.fund_id:
+            problems = override_errors(self.fund, self.parameter_overrides or {})
+            if problems:
+                raise ValidationError({"parameter_overrides": problems})
+
     def title_in(self, language: str) -> str:
         """The title in ``language``; a call named in fewer languages falls back to English, then Spanish."""
         for code in (language, "en", "es"):

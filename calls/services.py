@@ -58,14 +58,14 @@ def _require_manager(user) -> None:
 # --------------------------------------------------------------------------- parameters
 
 
-def call_parameters(call: Call | None, parameters: Parameters) -> Parameters:
-    """The fund's ``parameters`` with the call's overrides applied."""
+def call_parameters(call: Call | None, parameters: Parameters, fund: Fund) -> Parameters:
+    """``fund``'s ``parameters`` with the call's overrides applied."""
     if call is None or not call.parameter_overrides:
         return parameters
-    return call.fund.rules.parse_parameters({**parameters.as_json(), **call.parameter_overrides})
+    return fund.rules.parse_parameters({**parameters.as_json(), **call.parameter_overrides})
 
 
-def _override_errors(fund: Fund, overrides) -> list[str]:
+def override_errors(fund: Fund, overrides) -> list[str]:
     if not isinstance(overrides, dict):
         return [_("Give the overrides as an object of parameter names and values.")]
     current = fund.parameters_on(timezone.localdate())
@@ -131,7 +131,7 @@ def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | Non
         cleaned["products"] = products
     if "parameter_overrides" in values:
         overrides = values.get("parameter_overrides") or {}
-        problems = _override_errors(fund, overrides)
+        problems = override_errors(fund, overrides)
         if problems:
             errors["parameter_overrides"] = problems
         cleaned["parameter_overrides"] = overrides
@@ -385,7 +385,7 @@ def event_notify(*, event_id: int) -> int:
                 recipients.append(Recipient(user=None, email=address,
                                             language=organization.preferred_language))
     link = f"{settings.SITE_URL}{reverse('apply', args=[call.fund.code])}?call={call.pk}"
-    parameters = call_parameters(call, call.fund.parameters_on(timezone.localdate()))
+    parameters = call_parameters(call, call.fund.parameters_on(timezone.localdate()), call.fund)
     return notify(
         kind=Kind.EVENT_DECLARED, recipients=recipients, event=f"event{event.pk}",
         context={

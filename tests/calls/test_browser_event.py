@@ -54,11 +54,16 @@ def test_staff_declare_a_hurricane_and_an_affected_organisation_applies_in_frenc
     assert notice.language == "fr" and "Hurricane Sara" in notice.subject
     link = re.search(r"(/apply/catastrophic-events/\?call=\d+)", notice.body).group(1)
 
+    # The organisation opens its notice in Fondos; it leads to the event's call among its open calls.
     opp = Person(browser, live_server, applicant, lang="fr", width=1280, tag="event-2-opp")
     page = opp.page
-    assert "Hurricane Sara" in page.inner_text("#open-calls ~ ul, section[aria-labelledby=open-calls]")
+    opp.go("/notices/")
+    assert link in page.locator("tr", has_text="Hurricane Sara").text_content()  # as in the e-mail
+    page.click("tr a:has-text('Hurricane Sara')")
+    page.wait_for_url(re.compile(r"/#open-calls$"))
+    assert "Hurricane Sara" in page.inner_text("section[aria-labelledby=open-calls]")
     opp.shot("home-open-calls")
-    opp.go(link)
+    page.click(f"section[aria-labelledby=open-calls] a[href='{link}']")
     assert page.input_value("#id_event_type") == "hurricane"
     assert page.input_value("#id_event_start") == starts_on.isoformat()
     assert page.input_value("#id_event_end") == ends_on.isoformat()

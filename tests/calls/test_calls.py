@@ -340,3 +340,13 @@ def test_another_organisation_applications_do_not_appear_through_a_call(api_as):
     assert client.get(f"/api/v1/applications/{other.pk}/").status_code == 404
     assert client.get("/api/v1/applications/").json()["count"] == 0
 
+
+
+def test_the_admin_checks_overrides_as_the_pages_do():
+    from django.core.exceptions import ValidationError
+
+    call = make_call(CLIMATE)
+    call.parameter_overrides = {"decision_limit_days": -3}
+    with pytest.raises(ValidationError) as refused:
+        call.full_clean()
+    assert "parameter_overrides" in refused.value.message_dict
