@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     ARREARS_NOTICE = "arrears_notice", _("Loan instalment overdue")
     PAYMENT_MADE = "payment_made", _("Payment made")
     LOAN_PAID_OUT = "loan_paid_out", _("Loan paid out, with its definitive schedule")
+    LOAN_RESCHEDULED = "loan_rescheduled", _("Loan rescheduled, with its new definitive schedule")
     REPORT_DUE = "report_due", _("Project report due soon")
     REPORT_OVERDUE = "report_overdue", _("Project report overdue")
     REPORT_ESCALATED = "report_escalated", _("Project report long overdue")
@@ -139,6 +140,15 @@ SPECS: dict[str, KindSpec] = {
           "%(payment_reference)s\nTranche: %(tranche)s\nPaid to: %(payee)s\n\n"
           "The repayment schedule is now definitive: the first instalment, %(first_amount)s, is due on "
           "%(first_due)s. The schedule (PDF) is ready to download from your loan in Fondos."),
+        essential=True,
+    ),
+    Kind.LOAN_RESCHEDULED: KindSpec(
+        _("Your loan %(reference)s was rescheduled"),
+        _("CLAC rescheduled your loan %(reference)s from the %(fund)s, from %(starts_on)s.\n\n"
+          "Reason: %(reason)s\n\n"
+          "The new definitive schedule %(schedule)s replaces the one before: the next instalment, "
+          "%(first_amount)s, is due on %(first_due)s. The schedule (PDF) is ready to download from your "
+          "loan in Fondos."),
         essential=True,
     ),
     Kind.REPORT_DUE: KindSpec(

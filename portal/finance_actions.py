@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
 
 from core.errors import Invalid, NotPermitted, WrongState
-from disbursements.models import Disbursement, Loan, Remainder, Repayment
+from disbursements.models import Disbursement, Loan, LoanStatus, Remainder, Repayment
+from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.serializers import (
     FinanceReasonSerializer,
@@ -85,6 +86,8 @@ class Action:
     carried: tuple[str, ...] = ()
     # What the preview shows besides the rehearsal, from the service's own preview function.
     plan: Callable | None = None
+    # What the preview shows from the state before and after the rehearsal (``before``, ``after``).
+    explain: Callable | None = None
 
 
 class _Rehearsed(Exception):  # noqa: N818 (not an error: it carries the preview out of the transaction)
@@ -154,6 +157,7 @@ def _disbursement_facts(disbursement_id: int) -> dict:
     if loan is not None and loan.disbursed_on:
         snapshot["loan"] = loan
         snapshot["schedule"] = list(loan.instalments.filter(is_current=True).order_by("n"))
+        snapshot["notes"] = [note["message"] for note in loan_notes(loan, version=loan.schedule_version)]
     return snapshot
 
 
@@ -173,6 +177,28 @@ def _reschedule_plan(loan, by, data: dict) -> dict:
             (_("Interest of the new schedule"), money(plan.total_interest, currency)),
         ],
     }
+
+
+def _allocation(before: dict, after: dict) -> dict:
+    """How a repayment is spread: for each instalment it reaches, what goes to penalties and fees, to
+    interest and to principal (the instalments' paid amounts after the rehearsal less before), whether
+    it settles the instalment, and whether the repayment closes the loan."""
+    was = {row.pk: row for row in before["schedule"]}
+    rows = []
+    for row in after["schedule"]:
+        old = was.get(row.pk)
+        if old is None:
+            continue
+        fees = row.fees_paid - old.fees_paid
+        interest = row.interest_paid - old.interest_paid
+        principal = row.principal_paid - old.principal_paid
+        if fees or interest or principal:
+            rows.append({"n": row.n, "due_date": row.due_date, "fees": fees, "interest": interest,
+                         "principal": principal, "total": fees + interest + principal,
+                         "settles": row.paid_on is not None and old.paid_on is None})
+    loan = after["loan"]
+    return {"allocation": rows, "closes": loan.status == LoanStatus.REPAID,
+            "still_owed": money(loan.principal_owed, loan.currency)}
 
 
 def _comparison(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -244,6 +270,7 @@ LOAN_ACTIONS = {
         ),
         serializer=RepaymentInputSerializer,
         run=lambda loan, by, data: repayments.repayment_record(loan_id=loan.pk, by=by, **data)[0],
+        explain=_allocation,
         done=gettext_lazy("The repayment was recorded."),
         confirm=gettext_lazy("Record the repayment"),
         defaults=lambda loan, today: {"paid_on": today.isoformat(), "idempotency_key": uuid.uuid4().hex},
@@ -492,6 +519,8 @@ def _page(request, action: Action, target: _Target):
                 before = target.facts()
                 after = rehearse(lambda: action.run(target.obj, request.user, data), target.after)
                 preview = {**after, "rows": _comparison(before, after), "fingerprint": target.fingerprint()}
+                if action.explain is not None:
+                    preview.update(action.explain(before, after))
                 if action.plan is not None:
                     preview.update(action.plan(target.obj, request.user, data))
             except Invalid as exc:

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.selectors import applications_visible_to
-from core.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, Refused
+from core.http import issued_pdf_response, page_refusal
 from core.parsing import parse_date
 from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
+from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
@@ -159,10 +161,8 @@ def disbursement_action(request, pk, action):
                 messages.error(request, f"{disbursement.application.reference}: {error}")
     except ApproverMayNotPay as exc:  # a finance officer, who may act, but not on this one
         messages.error(request, f"{disbursement.application.reference}: {exc}")
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        page_refusal(request, exc)
     return redirect("finance")
 
 
@@ -200,15 +200,30 @@ def loan_list(request):
                           .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
                                 "currency", "disbursed_on", *APPLICATION_SHOWN),
                           rows=with_figures)
-    lends, lending_fund = _loan_portfolio_scope()
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
-    # search or a later page (they cost more than the list itself).
-    overview = lends and listing.is_whole
+    # search or a later page (they cost more than the list itself; a search does not even look up the
+    # lending funds). ``?on=`` shows them, and the fund's books, as they stood at the end of a past day.
+    on, on_errors = today, []
+    if request.GET.get("on"):
+        try:
+            on = min(parse_date(request.GET["on"], "on"), today)
+        except Invalid as exc:
+            on_errors = exc.errors["on"]
+    searched = any(value for name, value in request.GET.items() if name not in ("page", "ordering", "on"))
+    lends, lending_fund = (_loan_portfolio_scope() if listing.page.number == 1 and not searched
+                           else (False, None))
+    overview = lends
+    status = listing.status if not on_errors else 400
+    books = None
+    if overview and lending_fund is not None:
+        books = balances_by_fund([lending_fund], on=on if on < today else None)[lending_fund.pk]
     return render(request, "portal/finance/loans.html", {
         "listing": listing,
-        "portfolio": reports.portfolio(on=today, fund=lending_fund) if overview else None,
+        "portfolio": reports.portfolio(on=on, fund=lending_fund) if overview else None,
+        "books": books,
+        "on": on, "today": today, "on_errors": on_errors,
         "par_chart": charts.line_chart(_par_series(lending_fund, today), percent=True) if overview else None,
-    }, status=listing.status)
+    }, status=status)
 
 
 @login_required
@@ -234,11 +249,8 @@ def loan_detail(request, pk):
             )
         except Invalid as exc:
             errors = exc.errors
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except WrongState as exc:
-            messages.error(request, str(exc))
-            return redirect("finance-loan", pk=pk)
+        except Refused as exc:
+            return page_refusal(request, exc, redirect("finance-loan", pk=pk))
         else:
             if created:
                 messages.success(request, _("The repayment was recorded."))
@@ -251,6 +263,7 @@ def loan_detail(request, pk):
         "schedule": loan.instalments.filter(is_current=True).order_by("n"),
         "repayments": loan.repayments.order_by("paid_on", "id"),
         "documents": integrations.schedule_documents_for(loan),
+        "notes": loan_notes(loan),
         "may_record": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS),
         "may_reverse": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS,
                                                              LoanStatus.REPAID),
@@ -401,8 +414,4 @@ def schedule_document_file(request, pk, document_id):
         ScheduleDocument.objects.select_related("loan__application"),
         pk=document_id, loan__application=application, status=LetterStatus.RENDERED,
     )
-    response = FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=f"{document.reference}.pdf", content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["ETag"] = f'"{document.sha256}"'
-    return response
+    return issued_pdf_response(document)

@@ -201,13 +201,13 @@ def test_the_whole_life_through_the_pages(fifth_fund, django_capture_on_commit_c
     assert "Seed capital asked for" in money_step and "Partner&#x27;s name" in money_step
     assert 'name="partners-2-name"' in money_step  # the fund's three rows
     bad = opp.post(f"/applications/{application.pk}/step/money/", {
-        "requested_amount": "1500,00", "partners-0-name": "Cooperativa", "partners-0-share": "70",
+        "requested_amount": "1,500.00", "partners-0-name": "Cooperativa", "partners-0-share": "70",
         "accepts_fund_rules": "on",
     })
     assert bad.status_code == 400
     assert "The shares must add up to 100." in bad.content.decode()
     response = opp.post(f"/applications/{application.pk}/step/money/", {
-        "requested_amount": "1500,00", "partners-0-name": "Cooperativa", "partners-0-share": "60",
+        "requested_amount": "1,500.00", "partners-0-name": "Cooperativa", "partners-0-share": "60",
         "partners-1-name": "Jóvenes", "partners-1-share": "40", "accepts_fund_rules": "on",
     })
     assert response["Location"] == f"/applications/{application.pk}/documents/"
@@ -373,3 +373,27 @@ def letters_context(letter_id: int) -> dict:
     from letters.rendering import letter_context
 
     return letter_context(Letter.objects.get(pk=letter_id))
+
+
+def test_no_module_outside_the_fund_rules_names_a_fund():
+    """Everything particular to a fund is in its rules module: no other code, page or script of Fondos
+    names one (the demo seed, the load generator, benchmarks, docs, tests and migrations may)."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    skipped = {"tests", "loadtest", "benchmarks", "docs", "node_modules", "media", "migrations", "locale",
+               "__pycache__"}
+    names = [spelling for code in registry.fund_codes() for spelling in (code, code.replace("-", "_"))]
+    offenders = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name not in skipped and not name.startswith(".")]
+        here = Path(folder).relative_to(root)
+        if here.parts[:2] == ("funds", "rules"):
+            continue
+        for name in files:
+            if not name.endswith((".py", ".html", ".js")) or name == "seed_demo.py":
+                continue
+            text = (Path(folder) / name).read_text(encoding="utf-8")
+            offenders += [f"{here / name}: {code}" for code in names if code in text]
+    assert offenders == []
