@@ -250,6 +250,16 @@ EXPECTED = {
     "page:report-attachment-delete POST": "302 302 404 403 403 403 403 403 403 403",
     "page:report-action GET": "302 405 405 405 405 405 405 405 405 405",
     "page:report-action POST": "302 400 404 403 403 403 403 403 403 403",
+    "page:notices GET": "302 200 200 200 200 200 200 200 200 200",
+    "page:notices POST": "302 200 200 200 200 200 200 200 200 200",
+    "page:notice-read GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:notice-read POST": "302 302 404 404 404 404 404 404 404 404",
+    "page:notices-read-all GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:notices-read-all POST": "302 302 302 302 302 302 302 302 302 302",
+    "page:preferences GET": "302 200 200 200 200 200 200 200 200 200",
+    "page:preferences POST": "302 400 400 400 400 400 400 400 400 400",
+    "page:audit-history-page GET": "302 403 403 403 403 403 403 403 200 200",
+    "page:audit-history-page POST": "302 403 403 403 403 403 403 403 200 200",
 }
 
 
@@ -342,6 +352,7 @@ def url_kwargs(key, pattern, world):
         "page:report-attachment-delete": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
         "page:report-step": {"pk": world.report.pk, "step": "narrative"},
         "page:report-action": {"pk": world.report.pk, "name": "submit"},
+        "page:notice-read": {"pk": world.notification.pk},
         "api:donor-report": {"pk": world.donor.pk},
         "page:donor-report": {"pk": world.donor.pk},
     }
