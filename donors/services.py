@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from applications.errors import Invalid, NotPermitted
 from babel import Locale
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import Invalid, NotPermitted
 from disbursements.services.common import parse_amount, today
 from funds.ledger import credit, debit, fund_lock, ledger_post
 from funds.models import Account, Fund, TransactionKind

@@ -200,10 +200,9 @@ def loan_list(request):
                           .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
                                 "currency", "disbursed_on", *APPLICATION_SHOWN),
                           rows=with_figures)
-    lends, lending_fund = _loan_portfolio_scope()
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
-    # search or a later page (they cost more than the list itself). ``?on=`` shows them, and the
-    # fund's books, as they stood at the end of a past day.
+    # search or a later page (they cost more than the list itself; a search does not even look up the
+    # lending funds). ``?on=`` shows them, and the fund's books, as they stood at the end of a past day.
     on, on_errors = today, []
     if request.GET.get("on"):
         try:
@@ -211,7 +210,9 @@ def loan_list(request):
         except Invalid as exc:
             on_errors = exc.errors["on"]
     searched = any(value for name, value in request.GET.items() if name not in ("page", "ordering", "on"))
-    overview = lends and listing.page.number == 1 and not searched
+    lends, lending_fund = (_loan_portfolio_scope() if listing.page.number == 1 and not searched
+                           else (False, None))
+    overview = lends
     status = listing.status if not on_errors else 400
     books = None
     if overview and lending_fund is not None:

@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from applications.errors import Invalid, NotPermitted
 from django.db.models import Sum
 
+from core.errors import Invalid, NotPermitted
 from disbursements.models import Loan
 from disbursements.services import repayments
 from donors import services

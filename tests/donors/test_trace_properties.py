@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from applications.errors import Refused
 from django.db import transaction
 from django.db.models import Sum
 from hypothesis import HealthCheck, settings
@@ -21,6 +20,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from core.errors import Refused
 from disbursements.models import Disbursement, Loan
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
