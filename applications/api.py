@@ -1,5 +1,4 @@
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -8,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.errors import Invalid, NotPermitted
+from core.http import uploaded_file_response
 from organizations.access import access_for
 from organizations.models import Organization
 
@@ -36,7 +36,20 @@ from .serializers import (
 
 
 def _fund_fields(data) -> dict:
-    return {key: value for key, value in data.items() if key not in ("fund", "organization")}
+    return {key: value for key, value in data.items() if key not in ("fund", "organization", "call")}
+
+
+def _chosen_call(request, call_id):
+    """The call named in a new application, among those the caller may see; a 400 otherwise."""
+    if call_id is None:
+        return None
+    from calls.selectors import calls_visible_to
+
+    calls = calls_visible_to(access_for(request.user)).select_related("fund", "event")
+    call = calls.filter(pk=call_id).first()
+    if call is None:
+        raise Invalid({"call": [_("No such call.")]})
+    return call
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -99,6 +112,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = services.application_create(
             fund=serializer.validated_data["fund"], organization=organization, by=request.user,
             fields=_fund_fields(request.data),
+            call=_chosen_call(request, serializer.validated_data.get("call")),
         )
         return self._detail(application, status.HTTP_201_CREATED)
 
@@ -106,10 +120,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def partial_update(self, request, pk=None):
         application = self.get_object()
         fields = _fund_fields(request.data)
-        for fixed in ("fund", "organization"):
-            if fixed in request.data and str(request.data[fixed]) != str(
-                application.fund.code if fixed == "fund" else application.organization_id
-            ):
+        fixed_values = {"fund": application.fund.code, "organization": application.organization_id,
+                        "call": application.call_id}
+        for fixed in ("fund", "organization", "call"):
+            if fixed in request.data and str(request.data[fixed]) != str(fixed_values[fixed]):
                 raise Invalid({fixed: [_("This cannot be changed; start a new application.")]})
         application = services.application_update(application_id=application.pk, by=request.user,
                                                   fields=fields)
@@ -223,11 +237,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def document_file(self, request, pk=None, document_id=None):
         application = self.get_object()
         document = get_object_or_404(Document, pk=document_id, application=application)
-        response = FileResponse(document.file.open("rb"), as_attachment=True,
-                                filename=document.original_name, content_type=document.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return uploaded_file_response(document.file, filename=document.original_name,
+                                      content_type=document.content_type)
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True))
     @extend_schema(methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewSerializer})

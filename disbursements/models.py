@@ -183,6 +183,11 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     is_rescheduled = models.BooleanField(_("rescheduled"), default=False, db_index=True)
     rescheduled_at = models.DateTimeField(_("rescheduled"), null=True, blank=True)
     reschedule_reason = models.TextField(_("reason for rescheduling"), blank=True)
+    schedule_notes = models.JSONField(
+        _("schedule adjustments"), default=list, blank=True,
+        help_text=_("What the schedule engine adjusted when money was paid (harvests already past, a "
+                    "shortened grace), with the schedule version it applies to."),
+    )
     write_off_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("write-off proposed by"),

@@ -95,7 +95,7 @@ def letter_context(letter: Letter) -> dict:
         }
     if approved:
         context["amount"] = fmt.money(application.approved_amount)
-        if application.fund.kind == "loan" and application.decision_terms:
+        if application.fund.lends and application.decision_terms:
             context["loan"] = _loan_context(application, decided_on, fmt)
     return context
 

@@ -75,15 +75,22 @@ class ScheduleDocumentSerializer(serializers.ModelSerializer):
     application = serializers.IntegerField(source="loan.application_id", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     pdf = serializers.SerializerMethodField()
+    superseded_by = serializers.SerializerMethodField()
 
     class Meta:
         model = ScheduleDocument
         fields = [
             "id", "reference", "loan", "application", "disbursement", "schedule_version", "sequence",
             "language", "status", "status_display", "sha256", "size", "created_at", "rendered_at",
-            "supersedes", "pdf",
+            "supersedes", "superseded_by", "reschedule_reason", "pdf",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_superseded_by(self, document) -> int | None:
+        """The document that replaced this one (a later tranche or a reschedule), if any."""
+        newer = getattr(document, "superseded_by", None)
+        return newer.pk if newer is not None else None
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_pdf(self, document) -> str | None:

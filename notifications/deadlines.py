@@ -53,20 +53,17 @@ def review_reminder_set(application, today: datetime.date) -> None:
     deadline_set(application, DeadlineKind.REVIEW_REMINDER, today + REVIEW_REMINDER_EVERY)
 
 
-def final_baseline_due_on(application) -> datetime.date | None:
-    """When a climate-fund project's final baseline is due: ``final_baseline_due_days`` after its end."""
-    end = (application.data or {}).get("project_end_date")
-    if not end:
-        return None
+def documents_due(application):
+    """The documents the award owes after approval (the climate fund's final baseline), as its fund's
+    rules date them with the parameters in force on the submission date."""
     parameters = application.fund.parameters_on((application.submitted_at or timezone.now()).date())
-    days = getattr(parameters, "final_baseline_due_days", None)
-    if days is None:
-        return None
-    try:
-        end = datetime.date.fromisoformat(end)
-    except ValueError:
-        return None
-    return end + datetime.timedelta(days=int(days))
+    return application.fund.rules.documents_due(application.data or {}, parameters=parameters)
+
+
+def final_baseline_due_on(application) -> datetime.date | None:
+    """When the award's document due after approval (a final baseline) is due, if it owes one."""
+    due = documents_due(application)
+    return due[0].due_on if due else None
 
 
 def final_baseline_set(application) -> None:
@@ -203,8 +200,8 @@ def _final_baseline(deadline: Deadline, today: datetime.date) -> str:
     application = deadline.application
     if application.status not in AWARDED or application.status == Status.CLOSED:
         return "not_needed"
-    if Document.objects.filter(application=application, kind="final_baseline",
-                               replaced_by__isnull=True).exists():
+    kinds = [due.kind for due in documents_due(application)]
+    if Document.objects.filter(application=application, kind__in=kinds, replaced_by__isnull=True).exists():
         return "received"
     if application.project_reports.filter(kind="final", required=True).exists():
         return "in_final_report"  # the endline is the final report's, which has its own reminders

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,11 +69,14 @@ def screening_queue(request):
     access = _screener(request)
     listing = listing_for(
         request, QueueFilter,
-        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)),
+        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)).annotate(
+            assessed_max=KeyTextTransform("max_award", "assessment"),
+            assessed_eligible=KeyTransform("eligible", "assessment"),
+        ),
         rows=with_days_left,
     )
     return render(request, "portal/screening_queue.html", {
-        "access": access, "listing": listing, "batch": access.is_secretariat,
+        "access": access, "listing": listing, "batch": access.is_secretariat, "assessed": True,
         **pop_outcomes(request),
     }, status=listing.status)
 
@@ -139,14 +143,23 @@ def organization_list(request):
                   status=listing.status)
 
 
+PERSON_SHOWN = ("id", "first_name", "last_name", "username", "email", "is_active", "last_login",
+                "date_joined", "organization_id", "organization__id", "organization__short_name",
+                "organization__country")
+ROLE_SHOWN = ("id", "user_id", "role", "fund_id", "fund__id", "fund__code")
+
+
 @login_required
 def people_list(request):
     """Everyone who signs in to Fondos, for the administrators, the secretariat and the auditors."""
     access = access_for(request.user)
     if not access.sees_everything:
         raise PermissionDenied
+    # Only what the rows show (not the password hash, the search text or the organisation's details).
     listing = listing_for(request, PersonFilter, User.objects.select_related("organization")
+                          .only(*PERSON_SHOWN)
                           .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.active()
-                                                     .select_related("fund"), to_attr="roles_now")))
+                                                     .select_related("fund").only(*ROLE_SHOWN),
+                                                     to_attr="roles_now")))
     return render(request, "portal/people_list.html", {"access": access, "listing": listing},
                   status=listing.status)

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,14 +30,19 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
-from core.errors import Invalid, NotPermitted, WrongState
+from calls.services import call_initial_fields
+from calls.views import chosen_call
+from core.errors import Invalid, NotPermitted, Refused, WrongState
+from core.http import page_refusal, refusal_text, uploaded_file_response
 from core.parsing import parse_date
+from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
 from organizations.access import access_for
 
-from . import fundforms, integrations
+from . import fundforms, fundlimits, integrations
+from .numbers import is_unreadable, number_hint, plain_number
 
 
 def _visible(request, pk) -> Application:
@@ -91,6 +96,7 @@ def home(request):
         "organization": organization,
         "funds": Fund.objects.all(),
         "listing": listing,
+        "panels": panels_for(request.user, access),
     }, status=listing.status if listing else 200)
 
 
@@ -118,14 +124,16 @@ def apply(request, fund_code):
     steps = fundforms.steps_for(fund)
     slug, title, names = steps[0]
     errors: dict = {}
-    data: dict = {}
+    call = chosen_call(request, fund)
+    data: dict = call_initial_fields(call)
     if request.method == "POST":
         data = fundforms.read(fund, names, request.POST)
         errors = fundforms.check(fund, data, partial=True)
         if not errors:
             try:
                 application = services.application_create(
-                    fund=fund, organization=request.user.organization, by=request.user, fields=data
+                    fund=fund, organization=request.user.organization, by=request.user, fields=data,
+                    call=call,
                 )
             except Invalid as exc:
                 errors = exc.errors
@@ -160,11 +168,8 @@ def edit_step(request, pk, step):
                 services.application_update(application_id=pk, by=request.user, fields=posted)
             except Invalid as exc:
                 errors = exc.errors
-            except NotPermitted as exc:
-                raise PermissionDenied(str(exc)) from exc
-            except WrongState as exc:
-                messages.error(request, str(exc))
-                return redirect("application", pk=pk)
+            except Refused as exc:
+                return page_refusal(request, exc, redirect("application", pk=pk))
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect(_after_step(application, steps, index, request.POST))
@@ -185,6 +190,7 @@ def _after_step(application, steps, index, post) -> str:
 
 def _render_step(request, *, fund, application, steps, index, data, errors, status):
     slug, title, names = steps[index]
+    items = fundforms.build(fund, names, data, errors)
     return render(request, "portal/apply_step.html", {
         "fund": fund,
         "application": application,
@@ -193,7 +199,9 @@ def _render_step(request, *, fund, application, steps, index, data, errors, stat
         "step_title": title,
         "step_number": index + 1,
         "step_count": len(steps) + 2,
-        "items": fundforms.build(fund, names, data, errors),
+        "items": items,
+        "error_links": fundforms.error_links(items) if errors else [],
+        "limits": fundlimits.limits_for(fund) if application is None else [],
         "non_field_errors": fundforms._messages(errors.get("non_field_errors")) if errors else [],
         "has_errors": bool(errors),
     }, status=status)
@@ -211,32 +219,41 @@ def documents(request, pk):
     kind = ""
     if request.method == "POST":
         kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
+        uploads = request.FILES.getlist("file")
         wants_json = request.headers.get("x-requested-with") == "XMLHttpRequest"
-        try:
-            if upload is None:
-                raise Invalid({"file": [_("Choose a file to upload.")]})
-            document = services.document_upload(application_id=pk, by=request.user, kind=kind,
-                                                 upload=upload)
-        except Invalid as exc:
-            error = " ".join(message for messages_ in exc.errors.values() for message in messages_)
-        except WrongState as exc:
-            error = str(exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        else:
-            text = _("“%(name)s” was attached.") % {"name": document.original_name}
+        attached, refused = [], []
+        if not uploads:
+            refused.append(_("Choose a file to upload."))
+        for upload in uploads:
+            try:
+                document = services.document_upload(application_id=pk, by=request.user, kind=kind,
+                                                     upload=upload)
+            except Invalid as exc:
+                reasons = refusal_text(exc)
+                refused.append(reasons if len(uploads) == 1 else f"{upload.name}: {reasons}")
+            except WrongState as exc:
+                refused.append(str(exc))
+                break
+            except NotPermitted as exc:
+                raise PermissionDenied(str(exc)) from exc
+            else:
+                attached.append(document.original_name)
+        text = ""
+        if attached:
+            text = " ".join(_("“%(name)s” was attached.") % {"name": name} for name in attached)
             messages.success(request, text)
+        error = " ".join(refused)
+        if not error:
             if wants_json:
                 return JsonResponse({"ok": True, "message": text})
             return redirect("application-documents", pk=pk)
         if wants_json:
-            return JsonResponse({"ok": False, "error": error}, status=400)
-    current = application.documents.filter(replaced_by__isnull=True).order_by("kind", "-uploaded_at")
-    present = {document.kind for document in current}
+            return JsonResponse({"ok": False, "error": error, "message": text}, status=400)
+    current = list(application.documents.filter(replaced_by__isnull=True).order_by("kind", "uploaded_at"))
     kinds = [
         {"code": code, "label": label, "required": code in rules.required_documents,
-         "present": code in present}
+         "present": any(document.kind == code for document in current),
+         "count": sum(1 for document in current if document.kind == code)}
         for code, label in rules.document_kinds.items()
     ]
     return render(request, "portal/documents.html", {
@@ -249,18 +266,34 @@ def documents(request, pk):
         "step_count": len(fundforms.steps_for(application.fund)) + 2,
         "steps": fundforms.steps_for(application.fund),
         "editable": application.status in services.UPLOAD_STATES_FOR_APPLICANT,
+        "removable": application.status == Status.DRAFT,
     }, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def document_remove(request, pk, document_id):
+    """Remove a file from a draft; after submission the files stay as they were sent."""
+    application = _visible(request, pk)
+    _applicant_only(request, application)
+    document = get_object_or_404(Document, pk=document_id, application=application)
+    try:
+        name = services.document_remove(application_id=pk, document_id=document.pk, by=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except (WrongState, Invalid) as exc:
+        messages.error(request, str(exc) if isinstance(exc, WrongState) else _("Nothing was removed."))
+    else:
+        messages.success(request, _("“%(name)s” was removed.") % {"name": name})
+    return redirect("application-documents", pk=pk)
 
 
 @login_required
 def document_file(request, pk, document_id):
     application = _visible(request, pk)
     document = get_object_or_404(Document, pk=document_id, application=application)
-    response = FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=document.original_name, content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file_response(document.file, filename=document.original_name,
+                                  content_type=document.content_type)
 
 
 # --------------------------------------------------------------------------- review and submit
@@ -290,7 +323,7 @@ def submit_review(request, pk):
     missing = []
     for name, field_errors in fundforms.check(fund, application.data, partial=False).items():
         missing.append({
-            "label": fundforms.LABELS.get(name, name),
+            "label": fundforms.field_label(fund, name),
             "messages": fundforms._messages(field_errors),
             "step": fundforms.step_of(fund, name),
         })
@@ -303,6 +336,9 @@ def submit_review(request, pk):
         "assessment": services.application_assessment_json(application),
         "missing": missing,
         "missing_documents": missing_documents,
+        "answers": fundforms.answers(fund, application.data),
+        "documents": application.documents.filter(replaced_by__isnull=True).order_by("kind", "uploaded_at"),
+        "document_kinds": fund.rules.document_kinds,
         "errors": errors,
         "steps": steps,
         "step_number": len(steps) + 2,
@@ -377,7 +413,7 @@ def application_context(request, application, *, form_errors=None, failed_action
         "is_chair": access.chairs(application.fund_id),
         "days_left": days_left(application),
         "first_step": steps[0][0],
-        "fields": _field_summary(application),
+        "answers": fundforms.answers(application.fund, application.data),
         "letters": integrations.letters_for(application),
         "loan": integrations.loan_for(application),
         "form_errors": form_errors or {},
@@ -429,15 +465,6 @@ def _changes(application):
     return changes
 
 
-def _field_summary(application):
-    """The application's fields as label and value, step by step, for reading."""
-    fund = application.fund
-    summary = []
-    for _slug, title, names in fundforms.steps_for(fund):
-        summary.append((title, fundforms.build(fund, names, application.data)))
-    return summary
-
-
 @login_required
 def application_detail(request, pk):
     application = _visible(request, pk)
@@ -457,11 +484,8 @@ def application_action(request, pk, name):
     except Invalid as exc:
         context = application_context(request, application, form_errors=exc.errors, failed_action=name)
         return render(request, "portal/application.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("application", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("application", pk=pk))
     messages.success(request, done_message(name))
     return redirect("application", pk=pk)
 
@@ -475,7 +499,7 @@ def _terms(post) -> dict:
     terms = {key: post.get(key, "").strip() for key in keys}
     terms = {key: value for key, value in terms.items() if value}
     if "annual_interest_rate" in terms:
-        terms["annual_interest_rate"] = terms["annual_interest_rate"].replace(",", ".")
+        terms["annual_interest_rate"] = plain_number(terms["annual_interest_rate"])
     harvest_dates = post.get("harvest_dates", "").replace(",", " ").replace(";", " ").split()
     if harvest_dates:
         terms["harvest_dates"] = harvest_dates
@@ -483,10 +507,14 @@ def _terms(post) -> dict:
 
 
 def _approve(application, by, post):
+    unreadable = {name: [number_hint()] for name in ("amount", "annual_interest_rate")
+                  if is_unreadable(post.get(name, ""))}
+    if unreadable:
+        raise Invalid(unreadable)
     return services.application_approve(
-        application_id=application.pk, by=by, amount=post.get("amount", "").strip().replace(",", ".") or None,
+        application_id=application.pk, by=by, amount=plain_number(post.get("amount", "")) or None,
         reason=post.get("reason", ""), conditions=post.get("conditions", ""),
-        terms=_terms(post) if application.fund.kind == "loan" else None,
+        terms=_terms(post) if application.fund.lends else None,
     )
 
 
@@ -551,11 +579,8 @@ def committee_review(request, pk):
         context = application_context(request, application, form_errors=exc.errors,
                                       failed_action="conflict" if conflict else "review")
         return render(request, "portal/application.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("application", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("application", pk=pk))
     messages.success(request, _("Your declaration was recorded.") if conflict
                      else _("Your review was recorded."))
     return redirect("application", pk=pk)

@@ -7,10 +7,12 @@ offers what the API would refuse, and another organisation's report is "not foun
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +21,12 @@ from django.views.decorators.http import require_POST
 
 from applications.permissions import actors_for
 from applications.workflow import Actor
-from core.errors import Invalid, NotPermitted, WrongState
-from funds.models import FundCode
+from core.errors import Invalid, Refused, WrongState
+from core.http import name_download, page_refusal, uploaded_file_response
+from funds.rules import fund_choices, fund_codes
 from organizations.access import access_for
 from organizations.choices import Country, Product
+from portal.numbers import is_unreadable, number_hint, plain_number
 
 from . import charts, services
 from .models import AttachmentKind, ProjectReport, ReportAttachment
@@ -102,14 +106,18 @@ def report_detail(request, pk):
 
 
 def _number(raw: str) -> str | None:
-    raw = (raw or "").strip().replace(" ", "")
-    if not raw:
-        return None
-    # People type 1.234,5 or 1,234.5: the last separator is the decimal one.
-    if "," in raw and "." in raw:
-        decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
-        raw = raw.replace("." if decimal == "," else ",", "").replace(",", ".")
-    return raw.replace(",", ".")
+    """A number as the page's language writes it (1.234,5 in Spanish, 1,234.5 in English) or plain."""
+    return plain_number(raw) or None
+
+
+NUMBER_INPUTS = re.compile(r"^(producers_compensated|people-\w+|ind-\d+-(baseline|value)|exp-\d+-amount)$")
+
+
+def _unreadable_numbers(post) -> dict:
+    """How to write numbers, when one of the step's numbers cannot be read."""
+    if any(NUMBER_INPUTS.match(name) and is_unreadable(value) for name, value in post.items()):
+        return {"numbers": [number_hint()]}
+    return {}
 
 
 def _rows(post, name: str) -> int:
@@ -164,6 +172,9 @@ def report_step(request, pk, step):
     errors = {}
     if request.method == "POST":
         try:
+            unreadable = _unreadable_numbers(request.POST)
+            if unreadable:
+                raise Invalid(unreadable)
             services.project_report_update(report_id=report.pk, by=request.user,
                                            fields=_step_fields(report, step, request.POST))
         except Invalid as exc:
@@ -229,10 +240,8 @@ def report_attachment_add(request, pk):
         for reasons in exc.errors.values():
             for reason in reasons:
                 messages.error(request, reason)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        page_refusal(request, exc)
     else:
         messages.success(request, _("The file was attached."))
     if back in steps_for(report):
@@ -251,10 +260,8 @@ def report_attachment_delete(request, pk, attachment_id):
     attachment = get_object_or_404(ReportAttachment, pk=attachment_id, report=report)
     try:
         services.report_attachment_delete(attachment_id=attachment.pk, by=request.user)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        page_refusal(request, exc)
     back = request.POST.get("step") or ""
     if back in steps_for(report):
         return redirect("report-step", pk=report.pk, step=back)
@@ -265,11 +272,8 @@ def report_attachment_delete(request, pk, attachment_id):
 def report_attachment_file(request, pk, attachment_id):
     report = _visible(request, pk)
     attachment = get_object_or_404(ReportAttachment, pk=attachment_id, report=report)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file_response(attachment.file, filename=attachment.original_name,
+                                  content_type=attachment.content_type)
 
 
 ACTIONS = {
@@ -298,11 +302,8 @@ def report_action(request, pk, name):
         report.refresh_from_db()
         context = _context(request, report, form_errors=exc.errors, failed_action=name, post=request.POST)
         return render(request, "reporting/report.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("report", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("report", pk=pk))
     messages.success(request, str(DONE[name]))
     return redirect("report", pk=pk)
 
@@ -329,7 +330,7 @@ def outcome_filters(params) -> tuple[OutcomeFilters, dict]:
     """The filters of the outcomes page and API, or the reasons they are refused."""
     errors = {}
     fund = params.get("fund") or None
-    if fund and fund not in FundCode.values:
+    if fund and fund not in fund_codes():
         errors["fund"] = [_("Unknown fund code.")]
     country = (params.get("country") or "").upper() or None
     if country and country not in Country.values:
@@ -368,8 +369,7 @@ def outcomes_page(request):
         download = {**data, "breakdown": {str(BREAKDOWN_TITLES[d]): rows for d, rows in tables.items()}}
         renderer = OutcomesCSVRenderer() if file_format == "csv" else OutcomesXLSXRenderer()
         response = HttpResponse(renderer.render(download), content_type=renderer.media_type)
-        response["Content-Disposition"] = f'attachment; filename="outcomes.{file_format}"'
-        return response
+        return name_download(response, f"outcomes.{file_format}")
     query = request.GET.copy()
     query.pop("format", None)
     return render(request, "reporting/outcomes.html", {
@@ -378,7 +378,7 @@ def outcomes_page(request):
         "errors": errors,
         "tables": [(BREAKDOWN_TITLES[d], rows) for d, rows in tables.items()],
         "people": [(PEOPLE_LABELS[group](), count) for group, count in data["people_reached"].items()],
-        "funds": FundCode.choices,
+        "funds": fund_choices(),
         "countries": Country.choices,
         "products": Product.choices,
         "query": query.urlencode(),

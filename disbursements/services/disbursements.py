@@ -21,11 +21,10 @@ from disbursements.models import (
     DisbursementStatus,
     Loan,
     LoanStatus,
-    Payee,
     Remainder,
 )
 from funds.ledger import credit, debit, fund_release_commitment, ledger_post
-from funds.models import Account, FundKind, TransactionKind
+from funds.models import Account, TransactionKind
 
 from .. import events
 from .common import given_reason, not_before_approval, require_finance, today
@@ -41,7 +40,7 @@ def on_application_transition(*, application: Application, log) -> None:
     if log.transition != "accept_conditions":
         return
     disbursements_create_for_application(application=application)
-    if application.fund.kind == FundKind.LOAN:
+    if application.fund.lends:
         loan_create_for_application(application=application)
 
 
@@ -50,11 +49,7 @@ def disbursements_create_for_application(*, application: Application) -> list[Di
     existing = list(application.disbursements.all())
     if existing:
         return existing
-    certifier = (application.data or {}).get("certifier")
-    if application.fund.code == "certification-subsidy" and certifier:
-        payee_kind, payee_name = Payee.CERTIFIER, str(certifier)
-    else:
-        payee_kind, payee_name = Payee.ORGANIZATION, application.organization.legal_name
+    payee_kind, payee_name = application.fund.rules.payee(application.data or {}, application.organization)
     return [
         Disbursement.objects.create(
             application=application,
@@ -199,7 +194,7 @@ def disbursement_pay(
         not_before_approval(paid_on, application, "paid_on")
         _refuse_while_reports_wait(disbursement, application)
         loan = None
-        if fund.kind == FundKind.LOAN:
+        if fund.lends:
             loan = Loan.objects.select_for_update().get(application=application)
             if loan.status not in (LoanStatus.PENDING, *LIVE_LOAN_STATES):
                 raise WrongState(_("This loan can no longer receive money."))

@@ -66,3 +66,8 @@ class FundFieldsSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return value
+
+
+def accepts_fund_rules_field() -> MustAccept:
+    """The declaration every fund asks for: the OPP has read and accepts the fund's rules."""
+    return MustAccept(label=_("We have read and accept the fund's rules"))
