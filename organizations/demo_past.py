@@ -307,11 +307,33 @@ STORIES = [
 ]
 
 
-def demo_past(*, people: People, today: datetime.date | None = None) -> list[Application]:
-    """Build every story, then run today's deadline sweep. Returns the files built."""
+def past_calls(*, by, budgets: dict, since: datetime.date, today: datetime.date) -> None:
+    """Each fund's call of every past year the demo's files start in, opened on 1 January of that year
+    (as ``calls.demo`` opens this year's), so that those files were submitted in a call."""
+    from calls.demo import TITLES
+    from calls.models import Call
+    from calls.services import call_create
+
+    for year in range(since.year, today.year):
+        for fund in Fund.objects.filter(code__in=budgets).order_by("id"):
+            titles = [title.format(year=year) for title in TITLES[fund.code]]
+            if Call.objects.filter(fund=fund, title_es=titles[0]).exists():
+                continue
+            with on(datetime.date(year, 1, 1)):
+                call_create(by=by, fund=fund, values={
+                    **dict(zip(("title_es", "title_pt", "title_fr", "title_en"), titles, strict=True)),
+                    "budget": str(budgets[fund.code]), "opens_on": datetime.date(year, 1, 1),
+                    "closes_on": datetime.date(year, 12, 31),
+                })
+
+
+def demo_past(*, people: People, budgets: dict, today: datetime.date | None = None) -> list[Application]:
+    """Last years' calls, every story, then today's deadline sweep. Returns the files built."""
     from notifications.deadlines import run_deadlines
 
     builder = Builder(people, today or timezone.localdate())
+    oldest = builder.day(max(story.days_ago for story in STORIES))
+    past_calls(by=people.secretariat, budgets=budgets, since=oldest, today=builder.today)
     built = [builder.build(story) for story in STORIES]
     run_deadlines(today=builder.today)
     return built

@@ -195,7 +195,7 @@ class Command(BaseCommand):
         demo_past(people=People(
             opp=by_id, secretariat=users["secretariat"],
             committee=[users["committee1"], users["committee2"], users["committee3"]],
-            finance=users["finance"], treasurer=users["finance2"]))
+            finance=users["finance"], treasurer=users["finance2"]), budgets=DEMO_CAPITAL)
 
     def _user(self, username, password, **fields):
         user = User.objects.filter(username=username).first()
