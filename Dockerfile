@@ -1,9 +1,10 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
-# postgresql-client: pg_dump and pg_restore for manage.py backup / restore (version 15, as the db service).
+# postgresql-client: pg_dump and pg_restore for manage.py backup / restore (version 15, as the db service);
+# gnupg: backups encrypted with BACKUP_PASSPHRASE.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
-    libharfbuzz-subset0 fonts-dejavu-core postgresql-client \
+    libharfbuzz-subset0 fonts-dejavu-core postgresql-client gnupg \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock .

@@ -7,11 +7,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.errors import Invalid, NotPermitted
 from organizations.access import access_for
 from organizations.models import Organization
 
 from . import services
-from .errors import Invalid, NotPermitted
 from .filters import ApplicationFilter
 from .models import ApplicationChange, Document, InformationRequest, Review
 from .parsers import UploadParser
@@ -36,7 +36,20 @@ from .serializers import (
 
 
 def _fund_fields(data) -> dict:
-    return {key: value for key, value in data.items() if key not in ("fund", "organization")}
+    return {key: value for key, value in data.items() if key not in ("fund", "organization", "call")}
+
+
+def _chosen_call(request, call_id):
+    """The call named in a new application, among those the caller may see; a 400 otherwise."""
+    if call_id is None:
+        return None
+    from calls.selectors import calls_visible_to
+
+    calls = calls_visible_to(access_for(request.user)).select_related("fund", "event")
+    call = calls.filter(pk=call_id).first()
+    if call is None:
+        raise Invalid({"call": [_("No such call.")]})
+    return call
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -99,6 +112,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = services.application_create(
             fund=serializer.validated_data["fund"], organization=organization, by=request.user,
             fields=_fund_fields(request.data),
+            call=_chosen_call(request, serializer.validated_data.get("call")),
         )
         return self._detail(application, status.HTTP_201_CREATED)
 
@@ -106,10 +120,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def partial_update(self, request, pk=None):
         application = self.get_object()
         fields = _fund_fields(request.data)
-        for fixed in ("fund", "organization"):
-            if fixed in request.data and str(request.data[fixed]) != str(
-                application.fund.code if fixed == "fund" else application.organization_id
-            ):
+        fixed_values = {"fund": application.fund.code, "organization": application.organization_id,
+                        "call": application.call_id}
+        for fixed in ("fund", "organization", "call"):
+            if fixed in request.data and str(request.data[fixed]) != str(fixed_values[fixed]):
                 raise Invalid({fixed: [_("This cannot be changed; start a new application.")]})
         application = services.application_update(application_id=application.pk, by=request.user,
                                                   fields=fields)
@@ -191,8 +205,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     # ---------------------------------------------------------------- related
 
+    # An application's history, documents and reviews are short lists, answered whole: neither
+    # pagination nor the list's filters.
     @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         application = self.get_object()
         logs = application.transitions.select_related("by").order_by("at", "id")
@@ -201,7 +217,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[UploadParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[UploadParser], pagination_class=None,
+            filter_backends=[])
     def documents(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":
@@ -228,7 +245,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True))
     @extend_schema(methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def reviews(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from funds.models import FundCode
+from funds.rules import FUND_CHOICES
 from listing.filters import ListFilterSet, Ordering, SearchFilter, choice_filter, date_filter
 from organizations.choices import Country, Product
 
@@ -29,7 +29,7 @@ COLUMNS = {
 class ApplicationFilter(ListFilterSet):
     search = SearchFilter(help_text=_("Reference, organisation, country or person; accents and capitals "
                                       "do not matter."))
-    fund = choice_filter("fund__code", FundCode.choices, _("Fund"))
+    fund = choice_filter("fund__code", FUND_CHOICES, _("Fund"))
     status = choice_filter("status", Status.choices, _("State"))
     country = choice_filter("organization__country", Country.choices, _("Country"))
     product = choice_filter("organization__products__code", Product.choices, _("Product"))

@@ -7,23 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from funds.money import Money
+from core.money import Money
+from funds.rules import RULES
 from listing.text import normalise
 
 from .permissions import may_run
 from .workflow import TRANSITIONS, Status
 
-_PREFIXES = {
-    "certification-subsidy": "CERT",
-    "youth-revolving": "JOV",
-    "climate-eventuality": "CLIM",
-    "catastrophic-events": "CAT",
-}
-
 
 def reference_for(fund_code: str | None, created_at, pk: int | None) -> str:
-    """An application's reference, e.g. ``JOV-2026-00042``: the fund, the year it was started, its id."""
-    prefix = _PREFIXES.get(fund_code, "APP") if fund_code else "APP"
+    """An application's reference, e.g. ``JOV-2026-00042``: the fund's prefix (its rules'
+    ``reference_prefix``), the year it was started, its id."""
+    rules = RULES.get(fund_code) if fund_code else None
+    prefix = rules.reference_prefix if rules is not None else "APP"
     year = created_at.year if created_at else ""
     return f"{prefix}-{year}-{pk or 0:05d}"
 
@@ -55,6 +51,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT,
         related_name="applications",
+    )
+    call = models.ForeignKey(
+        "calls.Call", verbose_name=_("call"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="applications",
+        help_text=_("Empty for applications made before the fund had calls."),
     )
     status = FSMField(
         _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, protected=True,

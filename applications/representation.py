@@ -25,8 +25,9 @@ from .workflow import Status, days_left
 
 # What a list row needs, read with ``list_rows()``.
 LIST_VALUES = (
-    "id", "fund_id", "fund__code", "organization_id", "organization__short_name", "status", "currency",
-    "requested_amount", "approved_amount", "submitted_at", "decision_due", "created_at", "updated_at",
+    "id", "fund_id", "fund__code", "call_id", "organization_id", "organization__short_name", "status",
+    "currency", "requested_amount", "approved_amount", "submitted_at", "decision_due", "created_at",
+    "updated_at",
 )
 
 
@@ -129,6 +130,7 @@ def _summary(row: dict, page: _Page) -> dict:
         "id": row["id"],
         "reference": reference_for(row["fund__code"], row["created_at"], row["id"]),
         "fund": row["fund__code"],
+        "call": row["call_id"],
         "organization": row["organization_id"],
         "organization_name": row["organization__short_name"],
         "status": status,
@@ -173,8 +175,8 @@ def application_detail_json(application, user) -> dict:
     from .services import application_assessment_json
 
     row = {name: getattr(application, name) for name in (
-        "id", "fund_id", "organization_id", "status", "currency", "requested_amount", "approved_amount",
-        "submitted_at", "decision_due", "created_at", "updated_at")}
+        "id", "fund_id", "call_id", "organization_id", "status", "currency", "requested_amount",
+        "approved_amount", "submitted_at", "decision_due", "created_at", "updated_at")}
     row["fund__code"] = application.fund.code
     row["organization__short_name"] = application.organization.short_name
     row["has_conflicts"] = getattr(application, "has_conflicts", True)

@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import Invalid, NotPermitted, WrongState
 from organizations.access import access_for
 from organizations.choices import COMMITTEE_ROLES, Role
 from organizations.models import StaffRole
 
-from .errors import Invalid, NotPermitted, WrongState
 from .models import Application, Recommendation, Review
 from .workflow import Status
 
@@ -111,6 +111,25 @@ def decides(access, application) -> bool:
         if deputy_id is not None and deputy_id not in conflicted:
             return access.deputises(fund_id)
     return access.is_secretariat
+
+
+def decider_ids(application) -> frozenset[int]:
+    """Who records the committee's decision on ``application`` now, as ``decides`` says: the fund's
+    chair; if the chair declared a conflict of interest, the deputy chair or the secretariat, as the
+    fund's ``conflicted_chair_replaced_by`` says. Never anyone who declared a conflict."""
+    from organizations.models import User
+
+    fund_id = application.fund_id
+    conflicted = conflicted_reviewer_ids(application)
+    holders = StaffRole.objects.active().filter(
+        user__is_active=True, role__in=[Role.COMMITTEE_CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT],
+    ).exclude(user_id__in=conflicted)
+    candidates = {holder.user_id for holder in holders.filter(fund_id=fund_id, role=Role.COMMITTEE_CHAIR)}
+    if conflicted:
+        candidates |= {holder.user_id for holder in holders.exclude(role=Role.COMMITTEE_CHAIR)
+                       if holder.role == Role.SECRETARIAT or holder.fund_id == fund_id}
+    users = User.objects.filter(pk__in=candidates)
+    return frozenset(user.pk for user in users if decides(access_for(user), application))
 
 
 def review_submit(*, application_id: int, by, conflict_of_interest: bool = False, score=None,

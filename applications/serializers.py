@@ -21,6 +21,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
     fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    call = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     organization_name = serializers.CharField(source="organization.short_name", read_only=True)
     reference = serializers.CharField(read_only=True)
     status_display = serializers.SerializerMethodField()
@@ -30,7 +31,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Application
         fields = [
-            "id", "reference", "fund", "organization", "organization_name", "status",
+            "id", "reference", "fund", "call", "organization", "organization_name", "status",
             "status_display", "currency", "requested_amount", "approved_amount", "submitted_at",
             "decision_due", "days_left", "created_at", "updated_at", "available_transitions",
         ]
@@ -97,6 +98,8 @@ class ApplicationCreateSerializer(serializers.Serializer):
 
     fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.all())
     organization = serializers.IntegerField()
+    call = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+                                    help_text="The call to apply to; by default the fund's open call.")
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,17 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as FieldsInvalid
 
+from calls.services import (
+    call_available,
+    call_for_new_application,
+    call_for_submission,
+    call_initial_fields,
+    call_lock,
+    call_over_budget_message,
+    call_parameters,
+)
+from core.errors import Invalid, NotPermitted, WrongState
+from core.money import Money, smallest
+from core.parsing import parse_amount
 from funds.ledger import OverBudget, fund_balances, fund_commit, fund_lock, fund_release_commitment
 from funds.models import Account, Fund, FundParameters, LedgerEntry
-from funds.money import Money
 from funds.rules.base import Assessment, AssessmentContext
 from organizations.models import Organization
 
 from . import events
-from .errors import Invalid, NotPermitted, WrongState
 from .models import Application, ApplicationChange, Document, InformationRequest, TransitionLog
 from .permissions import actors_for, may_run
 from .reviews import quorum_status
+from .selectors import FundAwards
 from .uploads import check_upload
 from .workflow import TRANSITIONS, Actor, Status
 
@@ -90,11 +101,12 @@ def application_context(application: Application, *, on: datetime.date | None = 
         available = fund_balances(fund).money("available")
     return AssessmentContext(
         organization=application.organization,
-        parameters=fund.parameters_on(on),
+        parameters=call_parameters(application.call if application.call_id else None, fund.parameters_on(on)),
         on=on,
         currency=application.currency,
         available=available,
         application=application,
+        awards=FundAwards(fund, application),
     )
 
 
@@ -128,14 +140,16 @@ def _requested_amount(fund: Fund, data: dict[str, Any]) -> Decimal | None:
     return requested.amount if requested is not None else None
 
 
-def application_create(*, fund: Fund, organization, by, fields: dict[str, Any]) -> Application:
+def application_create(*, fund: Fund, organization, by, fields: dict[str, Any], call=None) -> Application:
+    """A new draft in ``call`` (or the fund's call open to the organisation, see ``calls.services``)."""
     if by.organization_id != organization.pk:
         raise NotPermitted(_("Only the organisation's own staff can apply on its behalf."))
     if not fund.is_open:
         raise Invalid({"fund": [_("This fund is not accepting applications.")]})
-    data = _validated_fields(fund, fields, base={})
+    call = call_for_new_application(fund=fund, organization=organization, chosen=call)
+    data = _validated_fields(fund, {**call_initial_fields(call), **fields}, base={})
     return Application.objects.create(
-        fund=fund, organization=organization, created_by=by, data=data,
+        fund=fund, organization=organization, created_by=by, data=data, call=call,
         currency=fund.currency, requested_amount=_requested_amount(fund, data),
     )
 
@@ -202,8 +216,11 @@ def application_submit(*, application_id: int, by) -> Application:
         _lock_organization(application)
         fund, rules = application.fund, application.fund.rules
         today = _today()
+        application.call, call_errors = call_for_submission(application, day=today)
         ctx = application_context(application, on=today)
         errors = rules.submission_errors(application.data, ctx)
+        if call_errors:
+            errors.setdefault("call", []).extend(call_errors)
         missing = _missing_documents(application)
         if missing:
             errors.setdefault("documents", []).extend(
@@ -320,37 +337,22 @@ def application_send_to_committee(*, application_id: int, by) -> Application:
     return application
 
 
-# Whole-number digits of the largest amount an application can hold (approved_amount: 14 digits, 2 decimals).
-MAX_AMOUNT_DIGITS = 12
-
-
-def _parse_amount(raw, field="amount") -> Decimal:
-    try:
-        amount = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise Invalid({field: [_("Give an amount such as 1500.00.")]}) from None
-    if not amount.is_finite() or amount <= 0:
-        raise Invalid({field: [_("The amount must be more than zero.")]})
-    if amount.adjusted() >= MAX_AMOUNT_DIGITS:  # beyond any fund, and beyond what quantize can hold
-        raise Invalid({field: [_("Give an amount such as 1500.00.")]})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise Invalid({field: [_("The amount has at most two decimals.")]})
-    return amount
-
-
 def application_approve(*, application_id: int, by, amount=None, reason: str = "",
                         conditions: str = "", terms: dict[str, Any] | None = None) -> Application:
-    """The chair's approval: commits ``amount`` from the fund, never more than available.
+    """The chair's approval: commits ``amount`` from the fund, never more than the fund has available
+    nor more than the application's call has left of its budget.
 
-    Eligibility and the maximum are assessed again here, with the organisation's and the fund's rows
-    locked, whatever was stored at submission: what others were awarded since (the year's budget, the
-    caps per organisation) and what the fund still has count as they are at this moment.
+    Eligibility and the maximum are assessed again here, with the organisation's, the fund's and the
+    call's rows locked (in that order), whatever was stored at submission: what others were awarded
+    since (the year's budget, the caps per organisation) and what the fund and the call still have
+    count as they are at this moment.
     """
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "approve", by)
         _lock_organization(application)
         fund = fund_lock(application.fund_id)
+        call = call_lock(application.call_id)
         quorum = quorum_status(application)
         errors: dict[str, list] = {}
         if not quorum.reached:
@@ -359,7 +361,8 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
                 % {"done": quorum.reviews, "needed": quorum.needed}
             ]
         available = fund_balances(fund).money("available")
-        assessment = application_assess(application, available=available)
+        call_room = call_available(call) if call is not None else None
+        assessment = application_assess(application, available=smallest(available, call_room))
         if not assessment.eligible:
             errors.setdefault("non_field_errors", []).extend(str(r) for r in assessment.reasons)
         max_award = assessment.max_award.amount if assessment.max_award is not None else None
@@ -367,9 +370,12 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
             amount = max_award
         if amount is None:
             raise Invalid({"amount": [_("Give the amount to approve.")], **errors})
-        amount = _parse_amount(amount)
+        amount = parse_amount(amount, application.currency)
         if amount > available.amount:
             errors.setdefault("amount", []).append(str(OverBudget(Money(amount, fund.currency), available)))
+        elif call_room is not None and amount > call_room.amount:
+            errors.setdefault("amount", []).append(
+                call_over_budget_message(call, Money(amount, call.currency), call_room))
         elif max_award is not None and amount > max_award:
             errors.setdefault("amount", []).append(
                 _("The amount cannot exceed the assessed maximum of %s.")
@@ -492,14 +498,13 @@ def _release_unpaid_commitment(application: Application, by) -> None:
 # --------------------------------------------------------------------------- documents
 
 UPLOAD_STATES_FOR_APPLICANT = (Status.DRAFT, Status.INFORMATION_REQUESTED)
-# Kinds that the applicant sends after the award (the climate fund's final baseline).
-POST_AWARD_KINDS = frozenset({"final_baseline"})
+MAX_FILES_PER_KIND = 20
 POST_AWARD_STATES = (Status.IN_EXECUTION, Status.REPORTING)
 
 
 def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
-    """Attach a file after checking its content, size and name. A new file of a kind that is held once
-    replaces the current one, which is kept as an earlier version."""
+    """Attach a file after checking its content, size and name. A kind may hold several files (the pages
+    of a statement, several photos): a new file is added beside those already attached."""
     with transaction.atomic():
         application = _locked(application_id)
         if Actor.APPLICANT not in actors_for(by, application):
@@ -510,10 +515,14 @@ def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
                 _("Choose one of: %s.") % ", ".join(rules.document_kinds)
             ]})
         allowed = application.status in UPLOAD_STATES_FOR_APPLICANT or (
-            kind in POST_AWARD_KINDS and application.status in POST_AWARD_STATES
+            kind in rules.post_award_documents and application.status in POST_AWARD_STATES
         )
         if not allowed:
             raise WrongState(_("Documents can be attached to a draft or when information is requested."))
+        if Document.objects.filter(application=application, kind=kind, replaced_by__isnull=True).count() \
+                >= MAX_FILES_PER_KIND:
+            raise Invalid({"file": [_("A kind of document holds at most %(count)d files: remove one first.")
+                                    % {"count": MAX_FILES_PER_KIND}]})
         name, file_type = check_upload(upload)
         upload.seek(0)
         digest = Document.digest(upload.chunks())
@@ -525,13 +534,37 @@ def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
         document.file.save(document.token, upload, save=False)
         try:
             document.save()
-            if kind != "other":
-                (
-                    Document.objects.filter(application=application, kind=kind, replaced_by__isnull=True)
-                    .exclude(pk=document.pk)
-                    .update(replaced_by=document)
-                )
         except Exception:
             document.file.delete(save=False)
             raise
     return document
+
+
+def document_remove(*, application_id: int, document_id: int, by) -> str:
+    """Remove a file from a draft, with the earlier versions it replaced; its name is returned. Once the
+    application is submitted, what it was submitted with stays: nothing can be removed."""
+    with transaction.atomic():
+        application = _locked(application_id)
+        if Actor.APPLICANT not in actors_for(by, application):
+            raise NotPermitted(_("Only the organisation's staff remove documents from its application."))
+        if application.status != Status.DRAFT:
+            raise WrongState(_("A document can be removed only before the application is submitted."))
+        document = application.documents.filter(pk=document_id).first()
+        if document is None:
+            raise Invalid({"document": [_("This document is not attached to the application.")]})
+        chain = [document]
+        while True:
+            known = [item.pk for item in chain]
+            earlier = list(Document.objects.filter(replaced_by__in=known).exclude(pk__in=known))
+            if not earlier:
+                break
+            chain.extend(earlier)
+        files = [d.file.name for d in chain]
+        name = document.original_name
+        ids = [item.pk for item in chain]
+        # Each earlier version is protected by the one that replaced it: unlink them, then delete them all.
+        Document.objects.filter(pk__in=ids).update(replaced_by=None)
+        Document.objects.filter(pk__in=ids).delete()
+        storage = document.file.storage
+        transaction.on_commit(lambda: [storage.delete(path) for path in files if path])
+    return name

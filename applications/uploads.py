@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from .errors import Invalid
+from core.errors import Invalid
 
 MAX_NAME_LENGTH = 150
 ZIP_MAX_UNCOMPRESSED = 100 * 1024 * 1024

@@ -4,7 +4,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from applications.errors import Invalid, NotPermitted, Refused, WrongState
+from core.errors import Invalid, NotPermitted, Refused, WrongState
 
 
 def api_exception_handler(exc, context):

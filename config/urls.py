@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("opendata.urls")),
     path("", include("donors.urls")),
     path("", include("reporting.urls")),
+    path("", include("calls.urls")),
     path("audit/history/", AuditHistoryView.as_view(), name="audit-history"),
 ]
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("accounts/", include("security.urls")),
     path("", include("reporting.web_urls")),
     path("", include("donors.web_urls")),
+    path("", include("calls.web_urls")),
+    path("", include("dashboard.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -1,4 +1,3 @@
-import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,9 +13,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from applications.errors import Invalid
+from core.parsing import parse_date
 from funds.models import Fund, FundCode
-from funds.rules.fields import EARLIEST_DATE, LATEST_DATE
 from organizations.access import access_for
 from organizations.choices import Country, Product
 
@@ -253,15 +251,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 def _date(raw, field, default):
-    if not raw:
-        return default
-    try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid({field: [_("Give a date as YYYY-MM-DD.")]}) from None
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise Invalid({field: [_("Give a date between 1900 and 2100.")]})
-    return day
+    return parse_date(raw, field) if raw else default
 
 
 class PortfolioReportView(APIView):
@@ -306,7 +296,7 @@ class PortfolioReportView(APIView):
         report["collections"] = reports.collections(
             start=start, end=end, fund=fund, country=country, product=product
         )
-        report["balances"] = reports.fund_balances_report([fund] if fund else Fund.objects.all())
+        report["balances"] = reports.fund_balances_report([fund] if fund else Fund.objects.all(), on=on)
         response = Response(report)
         file_format = getattr(request, "accepted_renderer", None) and request.accepted_renderer.format
         if file_format in ("csv", "xlsx"):

@@ -6,6 +6,9 @@ Apps register handlers in their ``AppConfig.ready()``:
   They write their own rows (notifications in the outbox, a loan's definitive schedule to render) and
   queue any outside effect with ``transaction.on_commit``, so nothing is sent for a payment that rolls
   back, and a handler run twice for one payment writes nothing new.
+- ``on_reschedule``: run inside a reschedule's transaction, with the loan locked and its new schedule
+  written (a new definitive schedule document, the organisation's notice), on the same terms as
+  ``on_payment``.
 - ``on_paid``: run after the payment commits, each in its own transaction, and safe to run twice
   (project reports create the reports an award owes from its payment).
 """
@@ -18,12 +21,25 @@ PaymentHandler = Callable[..., None]
 PaidHandler = Callable[..., object]
 _in_transaction: list[PaymentHandler] = []
 _handlers: list[PaidHandler] = []
+_on_reschedule: list[PaymentHandler] = []
 
 
 def on_payment(handler: PaymentHandler) -> PaymentHandler:
     if handler not in _in_transaction:
         _in_transaction.append(handler)
     return handler
+
+
+def on_reschedule(handler: PaymentHandler) -> PaymentHandler:
+    if handler not in _on_reschedule:
+        _on_reschedule.append(handler)
+    return handler
+
+
+def loan_rescheduled(*, loan, application, reason: str) -> None:
+    """``loan`` was just given a new schedule (its ``schedule_version``) for ``reason``."""
+    for handler in _on_reschedule:
+        handler(loan=loan, application=application, reason=reason)
 
 
 def on_paid(handler: PaidHandler) -> PaidHandler:

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from funds.models import FundCode
+from funds.rules import FUND_CHOICES
 from listing.filters import ListFilterSet, Ordering, SearchFilter, choice_filter, date_filter
 from organizations.choices import Country
 
@@ -16,7 +16,7 @@ class DisbursementFilter(ListFilterSet):
     search = SearchFilter(search_field="application__search_text", help_text=SEARCH_HELP)
     application = filters.NumberFilter(field_name="application_id", min_value=1, max_value=2**63 - 1,
                                        label=_("Application"))
-    fund = choice_filter("fund__code", FundCode.choices, _("Fund"))
+    fund = choice_filter("fund__code", FUND_CHOICES, _("Fund"))
     status = choice_filter("status", DisbursementStatus.choices, _("State"))
     country = choice_filter("application__organization__country", Country.choices, _("Country"))
     created_from = date_filter("created_at__date", "gte", _("Created from"))

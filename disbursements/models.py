@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from funds.money import Money
+from core.money import Money
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
@@ -183,6 +183,11 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     is_rescheduled = models.BooleanField(_("rescheduled"), default=False, db_index=True)
     rescheduled_at = models.DateTimeField(_("rescheduled"), null=True, blank=True)
     reschedule_reason = models.TextField(_("reason for rescheduling"), blank=True)
+    schedule_notes = models.JSONField(
+        _("schedule adjustments"), default=list, blank=True,
+        help_text=_("What the schedule engine adjusted when money was paid (harvests already past, a "
+                    "shortened grace), with the schedule version it applies to."),
+    )
     write_off_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("write-off proposed by"),

@@ -322,7 +322,8 @@ def collections(
     }
 
 
-def fund_balances_report(funds) -> list[dict]:
+def fund_balances_report(funds, *, on: datetime.date | None = None) -> list[dict]:
+    """Each fund's balances: today's, or from the ledger as it stood at the end of a past day ``on``."""
     funds = list(funds)
-    balances = balances_by_fund(funds)
+    balances = balances_by_fund(funds, on=on if on is not None and on < timezone.localdate() else None)
     return [{"fund": fund.code, **balances[fund.pk].as_json()} for fund in funds]

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from funds.rules.fields import PlausibleDate
 
 from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Refund, Remainder, Repayment
+from .notes import GRACE_SHORTENED, HARVESTS_PASSED, loan_notes
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 # An amount given to Fondos fits the amount columns (14 digits, 2 of them decimals).
@@ -18,8 +19,11 @@ class DisbursementSerializer(serializers.ModelSerializer):
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     # Separation of duties: who approved the tranche and who paid it.
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    paid_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Nobody until the tranche is approved or paid.
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    paid_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # Empty unless a short payment said what becomes of the rest.
+    remainder = serializers.ChoiceField(choices=Remainder.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Disbursement
@@ -69,11 +73,19 @@ class SplitSerializer(serializers.Serializer):
     amounts = serializers.ListField(child=serializers.DecimalField(**MONEY_IN), min_length=2)
 
 
+class ScheduleNoteSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[HARVESTS_PASSED, GRACE_SHORTENED])
+    version = serializers.IntegerField(allow_null=True)
+    on = serializers.DateField()
+    message = serializers.CharField()
+
+
 class LoanSerializer(serializers.ModelSerializer):
     fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
     application_reference = serializers.CharField(source="application.reference", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     outstanding = serializers.SerializerMethodField()
+    schedule_notes = serializers.SerializerMethodField()
     interest_due = serializers.DecimalField(read_only=True, **MONEY)
     arrears = serializers.DecimalField(read_only=True, **MONEY)
 
@@ -105,8 +117,19 @@ class LoanSerializer(serializers.ModelSerializer):
             "written_off_amount",
             "write_off_proposed_at",
             "write_off_reason",
+            "schedule_notes",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ScheduleNoteSerializer(many=True))
+    def get_schedule_notes(self, loan) -> list[dict]:
+        """What the schedule engine adjusted when money was paid, each with its message in the
+        caller's language."""
+        return [
+            {"code": note["code"], "version": note.get("version"), "on": note["on"],
+             "message": note["message"]}
+            for note in loan_notes(loan)
+        ]
 
     @extend_schema_field(serializers.DecimalField(**MONEY))  # a decimal string, as every amount
     def get_outstanding(self, loan) -> Decimal:

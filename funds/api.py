@@ -2,6 +2,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.response import Response
@@ -10,7 +12,7 @@ from organizations.access import access_for
 
 from .filters import LedgerFilter
 from .ledger import balances_by_fund
-from .models import Fund, FundParameters, LedgerEntry
+from .models import Fund, FundKind, FundParameters, LedgerEntry
 
 
 class BalancesSerializer(serializers.Serializer):
@@ -30,6 +32,8 @@ class BalancesSerializer(serializers.Serializer):
 
 class FundSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
+    # What the fund's rules say it is (``grant`` or ``loan``).
+    kind = serializers.ChoiceField(choices=FundKind.choices, source="rules.kind", label=capfirst(_("kind")))
     parameters = serializers.SerializerMethodField()
     parameters_valid_from = serializers.SerializerMethodField()
     rubric = serializers.SerializerMethodField()

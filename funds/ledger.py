@@ -21,8 +21,9 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import Money, minor_unit, quantize
+
 from .models import Account, AccountTotal, Fund, LedgerEntry, LedgerTransaction, TransactionKind
-from .money import Money, minor_unit, quantize
 
 # Sent inside the posting's database transaction, once the entries are written, with ``transaction``
 # (the LedgerTransaction) and ``lines``. Receivers write their own rows in that same transaction (the
@@ -172,12 +173,16 @@ def ledger_totals_verify(funds=None) -> list[str]:
     return problems
 
 
-def ledger_reverse(*, original: LedgerTransaction, by=None, memo: str = "") -> LedgerTransaction:
-    """A new transaction with every entry of ``original`` swapped: the correction of a mistake."""
+def ledger_reverse(
+    *, original: LedgerTransaction, by=None, memo: str = "", booked_on: datetime.date | None = None
+) -> LedgerTransaction:
+    """A new transaction with every entry of ``original`` swapped: the correction of a mistake, booked
+    today unless ``booked_on`` says from when it takes effect."""
     return ledger_post(
         fund=original.fund,
         kind=TransactionKind.REVERSAL,
         lines=[Line(e.account, debit=e.credit, credit=e.debit) for e in original.entries.all()],
+        booked_on=booked_on,
         by=by,
         memo=memo or f"Reversal of #{original.pk}",
         application=original.application,

@@ -5,23 +5,27 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .rules import fund_choices, rules_for
+from .rules.base import GRANT, LOAN
 
-class FundCode(models.TextChoices):
-    CERTIFICATION_SUBSIDY = "certification-subsidy", _("Fairtrade certification subsidy fund")
-    YOUTH_REVOLVING = "youth-revolving", _("Youth revolving fund for Fair Trade")
-    CLIMATE_EVENTUALITY = "climate-eventuality", _("Climate eventuality fund")
-    CATASTROPHIC_EVENTS = "catastrophic-events", _("Catastrophic events fund")
+# The funds Fondos ships, as they stand in the registry when Fondos starts (the API schema's enum of
+# fund codes). Lists, filters and forms read ``funds.rules.fund_choices()``, which also knows a fund
+# registered later.
+FundCode = models.TextChoices(
+    "FundCode", [(code.upper().replace("-", "_"), (code, name)) for code, name in fund_choices()]
+)
 
 
 class FundKind(models.TextChoices):
-    GRANT = "grant", _("Grant")
-    LOAN = "loan", _("Loan")
+    GRANT = GRANT, _("Grant")
+    LOAN = LOAN, _("Loan")
 
 
 class Fund(models.Model):
-    """One of CLAC's funds. Its money lives in the ledger; its rules in ``funds.rules.<code>``."""
+    """One of CLAC's funds. Its money lives in the ledger; its rules in ``funds.rules.<code>``, which
+    the code names (any registered fund)."""
 
-    code = models.CharField(_("code"), max_length=40, choices=FundCode.choices, unique=True)
+    code = models.CharField(_("code"), max_length=40, choices=fund_choices, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=FundKind.choices)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     is_open = models.BooleanField(_("accepting applications"), default=True)
@@ -37,13 +41,16 @@ class Fund(models.Model):
 
     @property
     def name(self):
-        return FundCode(self.code).label
+        return self.rules.name
 
     @property
     def rules(self):
-        from .rules import rules_for
-
         return rules_for(self.code)
+
+    @property
+    def lends(self) -> bool:
+        """Whether the fund lends (its rules say so)."""
+        return self.rules.lends
 
     def parameters_on(self, day: datetime.date):
         """The typed parameters in force on ``day`` (the fund's defaults if none are recorded yet)."""

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from applications.errors import Refused
+from core.errors import Refused
 
 from . import services
 from .models import Letter, LetterStatus

@@ -5,8 +5,8 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from applications.errors import WrongState
 from applications.selectors import applications_visible_to
+from core.errors import WrongState
 
 from . import services
 from .models import Letter
@@ -75,7 +75,8 @@ class ScheduleDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = ScheduleDocumentSerializer
 
     def get_queryset(self):
-        documents = schedule_documents_visible_to(self.request.user).order_by("loan_id", "sequence")
+        documents = (schedule_documents_visible_to(self.request.user).select_related("superseded_by")
+                     .order_by("loan_id", "sequence"))
         loan = self.request.query_params.get("loan", "")
         if loan.isascii() and loan.isdigit():
             documents = documents.filter(loan_id=int(loan))

@@ -8,10 +8,11 @@ class LettersConfig(AppConfig):
 
     def ready(self):
         from applications.events import on_transition
-        from disbursements.events import on_payment
+        from disbursements.events import on_payment, on_reschedule
 
-        from .schedules import schedule_document_on_payment
+        from .schedules import schedule_document_on_payment, schedule_document_on_reschedule
         from .services import letter_on_transition
 
         on_transition(letter_on_transition)
         on_payment(schedule_document_on_payment)
+        on_reschedule(schedule_document_on_reschedule)

@@ -101,7 +101,8 @@ def schedule_document_path(document, filename):
 class ScheduleDocument(models.Model):
     """A loan's definitive repayment schedule, issued when the money is paid, as the decision letter
     promises: rendered once to a PDF kept with its SHA-256, never rendered again. A later schedule
-    (another tranche paid) is a new document that replaces the one before."""
+    (another tranche paid, a reschedule) is a new document that replaces the one before, which stays,
+    marked superseded."""
 
     loan = models.ForeignKey(
         "disbursements.Loan", verbose_name=_("loan"), on_delete=models.PROTECT,
@@ -109,7 +110,12 @@ class ScheduleDocument(models.Model):
     )
     disbursement = models.ForeignKey(
         "disbursements.Disbursement", verbose_name=_("payment"), on_delete=models.PROTECT,
-        related_name="schedule_documents", help_text=_("The payment that made this schedule definitive."),
+        related_name="schedule_documents", null=True, blank=True,
+        help_text=_("The payment that made this schedule definitive (none for a reschedule)."),
+    )
+    reschedule_reason = models.TextField(
+        _("reason for rescheduling"), blank=True,
+        help_text=_("For a schedule issued by a reschedule: the reason finance gave."),
     )
     schedule_version = models.PositiveSmallIntegerField(_("schedule version"))
     sequence = models.PositiveSmallIntegerField(_("number"))
@@ -138,6 +144,11 @@ class ScheduleDocument(models.Model):
             models.UniqueConstraint(fields=["loan", "sequence"], name="schedule_document_number_unique"),
             # One document per payment, however many times the payment's handler runs.
             models.UniqueConstraint(fields=["disbursement"], name="one_schedule_document_per_payment"),
+            # One document per reschedule (each gives the loan a new schedule version).
+            models.UniqueConstraint(
+                fields=["loan", "schedule_version"], condition=Q(disbursement__isnull=True),
+                name="one_schedule_document_per_reschedule",
+            ),
             models.CheckConstraint(
                 name="issued_schedule_has_digest",
                 condition=~Q(status="rendered") | (~Q(sha256="") & ~Q(file="")),

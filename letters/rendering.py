@@ -16,10 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
+from core.money import minor_unit, quantize
 from disbursements.amortization import Schedule, build_schedule
 from disbursements.services.schedules import schedule_terms
 from funds.lending import RepaymentFrequency, ScheduleMethod
-from funds.money import minor_unit, quantize
 
 from .assets import LetterAssetFetcher, base_url
 from .models import Decision, Letter
@@ -95,7 +95,7 @@ def letter_context(letter: Letter) -> dict:
         }
     if approved:
         context["amount"] = fmt.money(application.approved_amount)
-        if application.fund.kind == "loan" and application.decision_terms:
+        if application.fund.lends and application.decision_terms:
             context["loan"] = _loan_context(application, decided_on, fmt)
     return context
 

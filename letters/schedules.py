@@ -4,7 +4,8 @@ The decision letter shows the schedule as if the money were paid on the decision
 the definitive one once it is paid. ``schedule_document_for_payment`` creates that document, pending,
 inside the payment's transaction; a task renders it once after the commit, from the schedule version
 the payment made (kept unchanged by later reschedules), and stores it with its SHA-256. A rendered
-document is never rendered again: a later schedule is a new document that replaces it.
+document is never rendered again: a later schedule (another tranche, or a reschedule:
+``schedule_document_on_reschedule``) is a new document that replaces it; the old one stays, superseded.
 """
 
 from __future__ import annotations
@@ -44,6 +45,26 @@ def schedule_document_for_payment(*, disbursement, loan) -> ScheduleDocument:
     document = ScheduleDocument.objects.create(
         loan=loan, disbursement=disbursement, schedule_version=loan.schedule_version, sequence=last + 1,
         language=loan.application.organization.preferred_language, supersedes=previous,
+    )
+    _queue_render(document.pk)
+    return document
+
+
+def schedule_document_on_reschedule(*, loan, application, reason: str) -> ScheduleDocument:
+    """The ``disbursements.events`` reschedule handler: the new schedule version is a new definitive
+    document, pending, replacing the latest one (which stays, superseded). Called twice for one
+    reschedule, it returns the document it made the first time."""
+    existing = ScheduleDocument.objects.filter(
+        loan=loan, schedule_version=loan.schedule_version, disbursement__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    previous = loan.schedule_documents.order_by("-sequence").first()
+    last = previous.sequence if previous is not None else 0
+    document = ScheduleDocument.objects.create(
+        loan=loan, disbursement=None, schedule_version=loan.schedule_version, sequence=last + 1,
+        language=application.organization.preferred_language, supersedes=previous,
+        reschedule_reason=reason[:4000],
     )
     _queue_render(document.pk)
     return document
@@ -102,6 +123,8 @@ def schedule_context(document: ScheduleDocument) -> dict:
     loan = document.loan
     application = loan.application
     payment = document.disbursement
+    if payment is None:  # a reschedule: the payment is the loan's last one
+        payment = loan.application.disbursements.filter(paid_on__isnull=False).order_by("-tranche").first()
     fmt = Formatter(document.language, loan.currency)
     rows = list(loan.instalments.filter(version=document.schedule_version).order_by("n"))
     principal = sum((row.principal for row in rows), 0)
@@ -140,6 +163,10 @@ def schedule_context(document: ScheduleDocument) -> dict:
         "total_interest": fmt.money(interest),
         "total": fmt.money(sum((row.principal + row.interest + row.fees for row in rows), 0)),
         "replaces": replaces,
+        "rescheduled": document.disbursement_id is None,
+        "starts_on": fmt.date(loan.schedule_starts_on)
+        if document.schedule_version == loan.schedule_version and loan.schedule_starts_on else "",
+        "reschedule_reason": document.reschedule_reason,
     }
 
 

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,7 +13,7 @@ class LetterSerializer(serializers.ModelSerializer):
 
     reference = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+    supersedes = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     superseded_by = serializers.SerializerMethodField()
     pdf = serializers.SerializerMethodField()
 
@@ -42,9 +43,25 @@ class LetterSerializer(serializers.ModelSerializer):
         data = super().to_representation(letter)
         request = self.context.get("request")
         if request is None or not access_for(request.user).is_clac_staff:
-            data.pop("attempts")
-            data.pop("error")
+            for name in STAFF_ONLY:
+                data.pop(name)
         return data
+
+
+# Fields of a letter that only CLAC staff receive; the schema documents them as optional.
+STAFF_ONLY = ("attempts", "error")
+
+
+class LetterSchema(OpenApiSerializerExtension):
+    """The OpenAPI schema of ``LetterSerializer``: every field, with the staff-only ones not required,
+    since an organisation's people never receive them."""
+
+    target_class = LetterSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["required"] = [name for name in schema.get("required", []) if name not in STAFF_ONLY]
+        return schema
 
 
 class ReissueSerializer(serializers.Serializer):
@@ -58,15 +75,22 @@ class ScheduleDocumentSerializer(serializers.ModelSerializer):
     application = serializers.IntegerField(source="loan.application_id", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     pdf = serializers.SerializerMethodField()
+    superseded_by = serializers.SerializerMethodField()
 
     class Meta:
         model = ScheduleDocument
         fields = [
             "id", "reference", "loan", "application", "disbursement", "schedule_version", "sequence",
             "language", "status", "status_display", "sha256", "size", "created_at", "rendered_at",
-            "supersedes", "pdf",
+            "supersedes", "superseded_by", "reschedule_reason", "pdf",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_superseded_by(self, document) -> int | None:
+        """The document that replaced this one (a later tranche or a reschedule), if any."""
+        newer = getattr(document, "superseded_by", None)
+        return newer.pk if newer is not None else None
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_pdf(self, document) -> str | None:

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, NotPermitted, WrongState
 from organizations.access import access_for
 from organizations.accounts import verified_email
 

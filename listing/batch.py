@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from applications.errors import Invalid, Refused
+from core.errors import Invalid, Refused
 
 MAX_BATCH = 200
 

@@ -180,7 +180,7 @@ class LoadGenerator:
             "id", "application", "fund", "status", "principal", "currency", "annual_interest_rate",
             "term_months", "grace_months", "repayment_frequency", "schedule_method", "harvest_dates",
             "disbursed_on", "disbursed_amount", "schedule_version", "schedule_starts_on", "is_rescheduled",
-            "reschedule_reason", "write_off_reason", "written_off_by", "written_off_on",
+            "reschedule_reason", "schedule_notes", "write_off_reason", "written_off_by", "written_off_on",
             "written_off_amount", "created_at"])
         self.t_inst = Table(Instalment, [
             "id", "loan", "version", "is_current", "n", "due_date", "principal", "interest", "fees",
@@ -690,7 +690,7 @@ class LoadGenerator:
         terms = row["decision_terms"]
         self.t_loan.add(loan_id, app_id, fund.pk, status, principal, "USD", rate, INSTALMENTS, 0, "monthly",
                         terms["schedule_method"], [], disbursed_on, principal if disbursed_on else ZERO, 1,
-                        starts_on, False, "", "Sin contacto con el grupo." if written_off_on else "",
+                        starts_on, False, "", [], "Sin contacto con el grupo." if written_off_on else "",
                         staff.finance if written_off_on else None, written_off_on, written_off_amount,
                         created)
 

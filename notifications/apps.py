@@ -8,10 +8,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from applications.events import on_transition
-        from disbursements.events import on_payment
+        from disbursements.events import on_payment, on_reschedule
 
         from .handlers import on_application_transition
         from .payments import on_payment as tell_of_payment
+        from .payments import on_reschedule as tell_of_reschedule
 
         on_transition(on_application_transition)
         on_payment(tell_of_payment)
+        on_reschedule(tell_of_reschedule)

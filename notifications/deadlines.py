@@ -53,20 +53,17 @@ def review_reminder_set(application, today: datetime.date) -> None:
     deadline_set(application, DeadlineKind.REVIEW_REMINDER, today + REVIEW_REMINDER_EVERY)
 
 
-def final_baseline_due_on(application) -> datetime.date | None:
-    """When a climate-fund project's final baseline is due: ``final_baseline_due_days`` after its end."""
-    end = (application.data or {}).get("project_end_date")
-    if not end:
-        return None
+def documents_due(application):
+    """The documents the award owes after approval (the climate fund's final baseline), as its fund's
+    rules date them with the parameters in force on the submission date."""
     parameters = application.fund.parameters_on((application.submitted_at or timezone.now()).date())
-    days = getattr(parameters, "final_baseline_due_days", None)
-    if days is None:
-        return None
-    try:
-        end = datetime.date.fromisoformat(end)
-    except ValueError:
-        return None
-    return end + datetime.timedelta(days=int(days))
+    return application.fund.rules.documents_due(application.data or {}, parameters=parameters)
+
+
+def final_baseline_due_on(application) -> datetime.date | None:
+    """When the award's document due after approval (a final baseline) is due, if it owes one."""
+    due = documents_due(application)
+    return due[0].due_on if due else None
 
 
 def final_baseline_set(application) -> None:
@@ -139,12 +136,23 @@ def _context(application, **extra):
 _audience_cache: dict = {}
 
 
-def _decision_audience(fund_id: int):
-    from .recipients import chair_recipients, secretariat_recipients
+def _decision_audience(application):
+    """The secretariat and whoever decides: the fund's chair, or, when the chair declared a conflict
+    of interest, the deputy chair or the secretariat (``applications.reviews.decider_ids``)."""
+    from applications.reviews import conflicted_reviewer_ids, decider_ids
 
-    if fund_id not in _audience_cache:
-        _audience_cache[fund_id] = secretariat_recipients() + chair_recipients(fund_id)
-    return _audience_cache[fund_id]
+    from .recipients import chair_recipients, secretariat_recipients, users_recipients
+
+    fund_id = application.fund_id
+    if "secretariat" not in _audience_cache:
+        _audience_cache["secretariat"] = secretariat_recipients()
+    secretariat = _audience_cache["secretariat"]
+    if not conflicted_reviewer_ids(application):
+        if fund_id not in _audience_cache:
+            _audience_cache[fund_id] = secretariat + chair_recipients(fund_id)
+        return _audience_cache[fund_id]
+    told = {recipient.user.pk for recipient in secretariat}
+    return secretariat + users_recipients(decider_ids(application) - told)
 
 
 def _decision_clock(kind: str):
@@ -154,7 +162,7 @@ def _decision_clock(kind: str):
             return "decided"
         days_left = (application.decision_due - today).days if application.decision_due else ""
         notify(
-            kind=kind, recipients=_decision_audience(application.fund_id),
+            kind=kind, recipients=_decision_audience(application),
             event=f"d{deadline.pk}", application=application,
             context=_context(application, days_left=days_left),
         )
@@ -192,8 +200,8 @@ def _final_baseline(deadline: Deadline, today: datetime.date) -> str:
     application = deadline.application
     if application.status not in AWARDED or application.status == Status.CLOSED:
         return "not_needed"
-    if Document.objects.filter(application=application, kind="final_baseline",
-                               replaced_by__isnull=True).exists():
+    kinds = [due.kind for due in documents_due(application)]
+    if Document.objects.filter(application=application, kind__in=kinds, replaced_by__isnull=True).exists():
         return "received"
     if application.project_reports.filter(kind="final", required=True).exists():
         return "in_final_report"  # the endline is the final report's, which has its own reminders
@@ -235,7 +243,7 @@ def _open_instalments(first: datetime.date, last: datetime.date):
 
 
 def _instalment_context(instalment, today: datetime.date) -> dict:
-    from funds.money import Money
+    from core.money import Money
 
     application = instalment.loan.application
     return _context(

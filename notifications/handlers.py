@@ -27,7 +27,7 @@ from .recipients import (
 
 def application_context(application, **extra) -> dict:
     """The values the notification texts about ``application`` may use."""
-    from funds.money import Money
+    from core.money import Money
 
     context = {
         "reference": application.reference,

@@ -28,12 +28,14 @@ class Kind(models.TextChoices):
     ARREARS_NOTICE = "arrears_notice", _("Loan instalment overdue")
     PAYMENT_MADE = "payment_made", _("Payment made")
     LOAN_PAID_OUT = "loan_paid_out", _("Loan paid out, with its definitive schedule")
+    LOAN_RESCHEDULED = "loan_rescheduled", _("Loan rescheduled, with its new definitive schedule")
     REPORT_DUE = "report_due", _("Project report due soon")
     REPORT_OVERDUE = "report_overdue", _("Project report overdue")
     REPORT_ESCALATED = "report_escalated", _("Project report long overdue")
     REPORT_SUBMITTED = "report_submitted", _("Project report to review")
     REPORT_RETURNED = "report_returned", _("Project report returned for corrections")
     REPORT_ACCEPTED = "report_accepted", _("Project report accepted")
+    EVENT_DECLARED = "event_declared", _("Declared climate event and its fast-track call")
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,15 @@ SPECS: dict[str, KindSpec] = {
           "%(first_due)s. The schedule (PDF) is ready to download from your loan in Fondos."),
         essential=True,
     ),
+    Kind.LOAN_RESCHEDULED: KindSpec(
+        _("Your loan %(reference)s was rescheduled"),
+        _("CLAC rescheduled your loan %(reference)s from the %(fund)s, from %(starts_on)s.\n\n"
+          "Reason: %(reason)s\n\n"
+          "The new definitive schedule %(schedule)s replaces the one before: the next instalment, "
+          "%(first_amount)s, is due on %(first_due)s. The schedule (PDF) is ready to download from your "
+          "loan in Fondos."),
+        essential=True,
+    ),
     Kind.REPORT_DUE: KindSpec(
         _("The %(report)s for %(reference)s is due by %(due)s"),
         _("The %(report)s of your project %(reference)s with the %(fund)s is due by %(due)s. Please "
@@ -172,6 +183,15 @@ SPECS: dict[str, KindSpec] = {
         _("Your %(report)s for %(reference)s was accepted"),
         _("The fund secretariat accepted the %(report)s of your project %(reference)s with the "
           "%(fund)s. Thank you."),
+    ),
+    Kind.EVENT_DECLARED: KindSpec(
+        _("%(event)s: a fast-track call of the %(fund)s is open"),
+        _("CLAC declared the event “%(event)s” (%(event_type)s, since %(starts_on)s) in your country. The "
+          "%(fund)s opened a fast-track call until %(closes_on)s; its decision is taken within "
+          "%(decision_days)s days of submission.\n\nApply here: your application starts with the event's "
+          "type and dates filled in.\n%(link)s\n\nThe calls open to your organisation are also listed on "
+          "your home page in Fondos."),
+        essential=True,
     ),
 }
 

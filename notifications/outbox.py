@@ -21,7 +21,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import override
 
-from funds.money import Money
+from core.money import Money
 
 from .kinds import ESSENTIAL, SPECS
 from .models import EmailStatus, Notification, NotificationPreference

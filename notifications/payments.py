@@ -1,10 +1,11 @@
 """What a recorded payment tells the organisation: the amount, the date and the payment's reference,
 and for a loan the first instalment of its now definitive schedule. Written in the payment's
-transaction (``disbursements.events``), delivered after it commits, once per payment."""
+transaction (``disbursements.events``), delivered after it commits, once per payment. A reschedule
+tells of the loan's new definitive schedule the same way, once per schedule version."""
 
 from __future__ import annotations
 
-from funds.money import Money
+from core.money import Money
 
 from .handlers import application_context
 from .kinds import Kind
@@ -31,6 +32,24 @@ def on_payment(*, disbursement, application, loan=None) -> None:
             context.update(first_amount=Money(first.total, loan.currency), first_due=first.due_date)
     notify(kind=kind, recipients=organization_recipients(application.organization),
            event=f"d{disbursement.pk}:paid", context=context, application=application)
+
+
+def on_reschedule(*, loan, application, reason: str) -> None:
+    """A rescheduled loan: the organisation is told of its new definitive schedule (the document the
+    reschedule issued, written just before by ``letters``), its first instalment and the reason; once
+    per schedule version."""
+    document = loan.schedule_documents.order_by("-sequence").first()
+    first = loan.instalments.filter(is_current=True, paid_on__isnull=True).order_by("n").first()
+    context = application_context(
+        application,
+        starts_on=loan.schedule_starts_on,
+        schedule=document.reference if document is not None else "",
+        reason=reason,
+        first_amount=Money(first.total, loan.currency) if first is not None else "",
+        first_due=first.due_date if first is not None else "",
+    )
+    notify(kind=Kind.LOAN_RESCHEDULED, recipients=organization_recipients(application.organization),
+           event=f"l{loan.pk}:v{loan.schedule_version}", context=context, application=application)
 
 
 def _paid_as(disbursement) -> Money | str:

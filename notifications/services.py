@@ -11,13 +11,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from applications.errors import Invalid
+from core.errors import Invalid
 
 from .kinds import ESSENTIAL, Kind
+from .links import absolute, notice_path
 from .models import EmailStatus, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -71,11 +73,15 @@ def notification_deliver(*, notification_id: int) -> bool:
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
     user = notification.recipient
+    path = notice_path(notification)
     context = {
         "name": (user.get_full_name() or user.username) if user is not None else "",
         "subject": notification.subject,
         "body": notification.body,
-        "site_url": getattr(settings, "FONDOS_SITE_URL", ""),
+        "site_url": settings.SITE_URL,
+        # The page the notice speaks of, and where its recipient chooses what comes by e-mail.
+        "link": absolute(path) if path else "",
+        "preferences_url": absolute(reverse("preferences")) if user is not None else "",
     }
     with override(notification.language):
         text = render_to_string("notifications/email.txt", context)

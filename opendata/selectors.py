@@ -16,7 +16,7 @@ from applications.models import Application
 from applications.workflow import AWARDED
 from disbursements.models import Disbursement, DisbursementStatus, Loan, Repayment
 from disbursements.selectors import MONEY, ZERO, with_loan_figures
-from funds.models import FundKind, LedgerTransaction
+from funds.models import LedgerTransaction
 from funds.rules import RULES
 
 # Awards read per query: memory stays flat in the number of awards.
@@ -32,7 +32,7 @@ _AWARD_FIELDS = (
 
 def grant_fund_codes() -> list[str]:
     """The funds whose rules give rather than lend."""
-    return [code for code, rules in RULES.items() if rules.kind != FundKind.LOAN]
+    return [code for code, rules in RULES.items() if not rules.lends]
 
 
 def _awards() -> QuerySet[Application]:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, NotPermitted, WrongState
 from security.two_factor import confirmed_device, required_roles
 
 from . import emails

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from applications.errors import Invalid, Refused
+from core.errors import Invalid, Refused
 from listing.pages import listing_for
 
 from . import services

@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from funds.money import CURRENCY_EXPONENTS, DEFAULT_EXPONENT
+from core.money import decimals as currency_decimals
 
 DECIMAL_COMMA_LANGUAGES = ("es", "pt", "fr")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,8 +41,7 @@ class Amount:
     def of(cls, value, currency: str | None = None) -> Amount | None:
         if value is None or value == "":
             return None
-        decimals = CURRENCY_EXPONENTS.get((currency or "").upper(), DEFAULT_EXPONENT)
-        return cls(Decimal(str(value)), decimals)
+        return cls(Decimal(str(value)), currency_decimals(currency))
 
 
 @dataclass

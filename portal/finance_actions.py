@@ -29,8 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
 
-from applications.errors import Invalid, NotPermitted, WrongState
-from disbursements.models import Disbursement, Loan, Remainder, Repayment
+from core.errors import Invalid, NotPermitted, WrongState
+from disbursements.models import Disbursement, Loan, LoanStatus, Remainder, Repayment
+from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.serializers import (
     FinanceReasonSerializer,
@@ -46,6 +47,7 @@ from disbursements.services import loans, repayments, write_offs
 from funds.ledger import balances_by_fund
 from organizations.access import access_for
 
+from .numbers import is_unreadable, number_hint, plain_number
 from .templatetags.portal import money
 
 
@@ -84,6 +86,8 @@ class Action:
     carried: tuple[str, ...] = ()
     # What the preview shows besides the rehearsal, from the service's own preview function.
     plan: Callable | None = None
+    # What the preview shows from the state before and after the rehearsal (``before``, ``after``).
+    explain: Callable | None = None
 
 
 class _Rehearsed(Exception):  # noqa: N818 (not an error: it carries the preview out of the transaction)
@@ -153,6 +157,7 @@ def _disbursement_facts(disbursement_id: int) -> dict:
     if loan is not None and loan.disbursed_on:
         snapshot["loan"] = loan
         snapshot["schedule"] = list(loan.instalments.filter(is_current=True).order_by("n"))
+        snapshot["notes"] = [note["message"] for note in loan_notes(loan, version=loan.schedule_version)]
     return snapshot
 
 
@@ -172,6 +177,28 @@ def _reschedule_plan(loan, by, data: dict) -> dict:
             (_("Interest of the new schedule"), money(plan.total_interest, currency)),
         ],
     }
+
+
+def _allocation(before: dict, after: dict) -> dict:
+    """How a repayment is spread: for each instalment it reaches, what goes to penalties and fees, to
+    interest and to principal (the instalments' paid amounts after the rehearsal less before), whether
+    it settles the instalment, and whether the repayment closes the loan."""
+    was = {row.pk: row for row in before["schedule"]}
+    rows = []
+    for row in after["schedule"]:
+        old = was.get(row.pk)
+        if old is None:
+            continue
+        fees = row.fees_paid - old.fees_paid
+        interest = row.interest_paid - old.interest_paid
+        principal = row.principal_paid - old.principal_paid
+        if fees or interest or principal:
+            rows.append({"n": row.n, "due_date": row.due_date, "fees": fees, "interest": interest,
+                         "principal": principal, "total": fees + interest + principal,
+                         "settles": row.paid_on is not None and old.paid_on is None})
+    loan = after["loan"]
+    return {"allocation": rows, "closes": loan.status == LoanStatus.REPAID,
+            "still_owed": money(loan.principal_owed, loan.currency)}
 
 
 def _comparison(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -243,6 +270,7 @@ LOAN_ACTIONS = {
         ),
         serializer=RepaymentInputSerializer,
         run=lambda loan, by, data: repayments.repayment_record(loan_id=loan.pk, by=by, **data)[0],
+        explain=_allocation,
         done=gettext_lazy("The repayment was recorded."),
         confirm=gettext_lazy("Record the repayment"),
         defaults=lambda loan, today: {"paid_on": today.isoformat(), "idempotency_key": uuid.uuid4().hex},
@@ -398,12 +426,21 @@ DISBURSEMENT_ACTIONS = {
 
 
 def _amount_text(raw: str) -> str:
-    """"1.500,50", "1,500.50" and "1500,50" as "1500.50"; anything else is left for the serializer."""
-    text = raw.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
-        grouping = "," if text.index(",") < text.index(".") else "."
-        text = text.replace(grouping, "")
-    return text.replace(",", ".")
+    """An amount as the page's language writes it ("1.500,50" in Spanish) or plain, as "1500.50"."""
+    return plain_number(raw)
+
+
+def _unreadable_numbers(action: Action, post) -> dict:
+    """The amount fields whose numbers cannot be read, each with how to write them."""
+    errors = {}
+    for spec in action.fields:
+        if spec.kind not in ("amount", "amounts"):
+            continue
+        raw = post.get(spec.name, "")
+        parts = raw.replace(";", "\n").splitlines() if spec.is_list else [raw]
+        if any(is_unreadable(part) for part in parts):
+            errors[spec.name] = [number_hint()]
+    return errors
 
 
 def _typed(action: Action, post) -> dict:
@@ -440,9 +477,10 @@ def _messages(errors) -> list[str]:
 
 def _validated(action: Action, post) -> tuple[dict, dict]:
     serializer = action.serializer(data=_typed(action, post))
-    if serializer.is_valid():
+    unreadable = _unreadable_numbers(action, post)
+    if serializer.is_valid() and not unreadable:
         return dict(serializer.validated_data), {}
-    return {}, {name: _messages(value) for name, value in serializer.errors.items()}
+    return {}, {**{name: _messages(value) for name, value in serializer.errors.items()}, **unreadable}
 
 
 # --------------------------------------------------------------------------- the pages
@@ -481,6 +519,8 @@ def _page(request, action: Action, target: _Target):
                 before = target.facts()
                 after = rehearse(lambda: action.run(target.obj, request.user, data), target.after)
                 preview = {**after, "rows": _comparison(before, after), "fingerprint": target.fingerprint()}
+                if action.explain is not None:
+                    preview.update(action.explain(before, after))
                 if action.plan is not None:
                     preview.update(action.plan(target.obj, request.user, data))
             except Invalid as exc:

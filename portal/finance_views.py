@@ -20,11 +20,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.selectors import applications_visible_to
+from core.errors import Invalid, NotPermitted, WrongState
+from core.parsing import parse_date
 from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
+from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
@@ -39,6 +41,7 @@ from organizations.access import access_for
 from organizations.choices import Country
 
 from . import charts, exports, integrations
+from .numbers import is_unreadable, number_hint, plain_number
 from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12
@@ -65,6 +68,13 @@ def _month_ends(today: datetime.date, count: int) -> list[datetime.date]:
     return sorted([*ends, today])
 
 
+def _loan_portfolio_scope(funds=None) -> tuple[bool, Fund | None]:
+    """Whether any fund lends, and the fund the loan portfolio describes: the lending fund when one
+    fund lends, ``None`` (every loan) when several do."""
+    lending = [fund for fund in (Fund.objects.all() if funds is None else funds) if fund.lends]
+    return bool(lending), (lending[0] if len(lending) == 1 else None)
+
+
 @login_required
 def finance_desk(request):
     access = _finance_reader(request)
@@ -78,14 +88,13 @@ def finance_desk(request):
                             DisbursementStatus.FAILED])
         .select_related(None).select_related(*DISBURSEMENT_JOINS).only(*DISBURSEMENT_SHOWN),
     )
-    youth = next((fund for fund in funds if fund.kind == "loan"), None)
-    portfolio = reports.portfolio(on=today, fund=youth) if youth else None
+    lends, lending_fund = _loan_portfolio_scope(funds)
+    portfolio = reports.portfolio(on=today, fund=lending_fund) if lends else None
     return render(request, "portal/finance/desk.html", {
         "access": access,
         "funds": [(fund, balances[fund.pk]) for fund in funds],
         "listing": to_pay,
         "portfolio": portfolio,
-        "youth": youth,
         "today": today,
         **pop_outcomes(request),
     }, status=to_pay.status)
@@ -139,7 +148,7 @@ def disbursement_action(request, pk, action):
             tranches.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
             messages.success(request, _("The disbursement was approved for payment."))
         elif action == "pay":
-            paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
+            paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
             tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
                                       reference=request.POST.get("reference", ""))
             messages.success(request, _("The payment was recorded."))
@@ -156,13 +165,6 @@ def disbursement_action(request, pk, action):
     except WrongState as exc:
         messages.error(request, str(exc))
     return redirect("finance")
-
-
-def _parse_date(raw: str, field: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
 
 
 def _listed_loans(request, today):
@@ -199,15 +201,29 @@ def loan_list(request):
                           .only("id", "application_id", "fund_id", "fund__code", "status", "principal",
                                 "currency", "disbursed_on", *APPLICATION_SHOWN),
                           rows=with_figures)
-    youth = Fund.objects.filter(kind="loan").first()
+    lends, lending_fund = _loan_portfolio_scope()
     # The portfolio's figures and chart describe every loan: shown above the whole list, not above a
-    # search or a later page (they cost more than the list itself).
-    overview = youth is not None and listing.is_whole
+    # search or a later page (they cost more than the list itself). ``?on=`` shows them, and the
+    # fund's books, as they stood at the end of a past day.
+    on, on_errors = today, []
+    if request.GET.get("on"):
+        try:
+            on = min(parse_date(request.GET["on"], "on"), today)
+        except Invalid as exc:
+            on_errors = exc.errors["on"]
+    searched = any(value for name, value in request.GET.items() if name not in ("page", "ordering", "on"))
+    overview = lends and listing.page.number == 1 and not searched
+    status = listing.status if not on_errors else 400
+    books = None
+    if overview and lending_fund is not None:
+        books = balances_by_fund([lending_fund], on=on if on < today else None)[lending_fund.pk]
     return render(request, "portal/finance/loans.html", {
         "listing": listing,
-        "portfolio": reports.portfolio(on=today, fund=youth) if overview else None,
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if overview else None,
-    }, status=listing.status)
+        "portfolio": reports.portfolio(on=on, fund=lending_fund) if overview else None,
+        "books": books,
+        "on": on, "today": today, "on_errors": on_errors,
+        "par_chart": charts.line_chart(_par_series(lending_fund, today), percent=True) if overview else None,
+    }, status=status)
 
 
 @login_required
@@ -222,9 +238,12 @@ def loan_detail(request, pk):
         if not access.is_finance:
             raise PermissionDenied
         try:
-            paid_on = _parse_date(request.POST.get("paid_on", ""), "paid_on")
+            paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
+            amount = request.POST.get("amount", "")
+            if is_unreadable(amount):
+                raise Invalid({"amount": [number_hint()]})
             repayment, created = repayments.repayment_record(
-                loan_id=loan.pk, by=request.user, amount=request.POST.get("amount", "").replace(",", "."),
+                loan_id=loan.pk, by=request.user, amount=plain_number(amount),
                 paid_on=paid_on, reference=request.POST.get("reference", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
@@ -247,6 +266,7 @@ def loan_detail(request, pk):
         "schedule": loan.instalments.filter(is_current=True).order_by("n"),
         "repayments": loan.repayments.order_by("paid_on", "id"),
         "documents": integrations.schedule_documents_for(loan),
+        "notes": loan_notes(loan),
         "may_record": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS),
         "may_reverse": access.is_finance and loan.status in (LoanStatus.ACTIVE, LoanStatus.IN_ARREARS,
                                                              LoanStatus.REPAID),
@@ -289,21 +309,22 @@ def loan_export(request, file_format):
 @login_required
 @require_GET
 def portfolio_export(request, file_format):
-    """The youth fund's portfolio report (as the API's) on a date (``?on=``, default today), with the
+    """The loan portfolio report (as the API's) on a date (``?on=``, default today), with the
     month's collections so far."""
     _finance_reader(request)
     file_format = _format(file_format)
     today = timezone.localdate()
     try:
-        on = _parse_date(request.GET["on"], "on") if request.GET.get("on") else today
+        on = parse_date(request.GET["on"], "on") if request.GET.get("on") else today
     except Invalid as exc:
         for error in exc.errors["on"]:
             messages.error(request, error)
         return redirect("finance-loans")
-    youth = Fund.objects.filter(kind="loan").first()
-    report = reports.portfolio(on=on, fund=youth)
-    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=youth)
-    table = exports.portfolio_table(report, fund_name=str(youth.name) if youth else _("All funds"))
+    _lends, lending_fund = _loan_portfolio_scope()
+    report = reports.portfolio(on=on, fund=lending_fund)
+    report["collections"] = reports.collections(start=on.replace(day=1), end=on, fund=lending_fund)
+    fund_name = str(lending_fund.name) if lending_fund else _("All funds")
+    table = exports.portfolio_table(report, fund_name=fund_name)
     return exports.download(table, file_format, get_language())
 
 
@@ -346,7 +367,7 @@ def fund_ledger(request, code):
 def charts_page(request):
     _finance_reader(request)
     today = timezone.localdate()
-    youth = Fund.objects.filter(kind="loan").first()
+    lends, lending_fund = _loan_portfolio_scope()
     by_country = (
         Disbursement.objects.filter(status=DisbursementStatus.PAID)
         .values("application__organization__country").annotate(total=Sum("paid_amount"))
@@ -359,7 +380,7 @@ def charts_page(request):
     return render(request, "portal/finance/charts.html", {
         "balance_charts": [(fund, charts.line_chart(_balance_series(fund, today), currency=fund.currency))
                            for fund in funds],
-        "par_chart": charts.line_chart(_par_series(youth, today), percent=True) if youth else None,
+        "par_chart": charts.line_chart(_par_series(lending_fund, today), percent=True) if lends else None,
         "country_chart": charts.bar_chart(bars, currency="USD"),
     })
 

@@ -1,9 +1,10 @@
 """The application form of a fund, derived from the fund's own fields serializer.
 
-Each fund's rules declare its fields once (``fund.rules.fields_serializer``); this module turns them into
-labelled HTML inputs, groups them into the steps below, reads a posted step back into the fund's JSON
-fields and places the rules' error messages next to the inputs they belong to. A fund without steps here
-gets all its fields on one step, so a fifth fund works before anyone designs its pages.
+Each fund's rules declare its fields once (``fund.rules.fields_serializer``, each field with its label
+and help) and the steps that group them (``fund.rules.form_steps``); this module turns them into
+labelled HTML inputs, reads a posted step back into the fund's JSON fields and places the rules' error
+messages next to the inputs they belong to. Fields no step holds go on a last "Details" step, so a fifth
+fund works before anyone designs its pages.
 """
 
 from __future__ import annotations
@@ -15,84 +16,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-# How many rows a repeated group (seasons, members, indicators) offers on the page.
-ROWS = {"season_productions": 5, "members": 12, "baseline": 6}
+from .numbers import number_hint, number_input_value, plain_number
+
+# How many rows a repeated group (seasons, members, indicators) offers on the page, unless the fund's
+# rules say (``form_rows``).
 DEFAULT_ROWS = 5
-
-STEPS: dict[str, list[tuple[str, Any, list[str]]]] = {
-    "catastrophic-events": [
-        ("event", _("The event"),
-         ["crop", "event_type", "event_start", "event_end", "event_description"]),
-        ("production", _("Production and loss"),
-         ["season_productions", "affected_season_volume", "unit", "reference_price"]),
-        ("producers", _("Producers affected"), ["affected_producers", "accepts_fund_rules"]),
-    ],
-    "youth-revolving": [
-        ("project", _("The project"), ["project_title", "project_description", "value_chain_link"]),
-        ("loan", _("The loan"),
-         ["requested_amount", "term_months", "grace_months", "repayment_frequency", "harvest_dates"]),
-        ("group", _("The youth group"), ["members", "accepts_fund_rules"]),
-    ],
-    "climate-eventuality": [
-        ("project", _("The project"),
-         ["purpose", "project_description", "requested_amount", "project_end_date"]),
-        ("baseline", _("Baseline"), ["baseline", "commits_to_final_baseline", "accepts_fund_rules"]),
-    ],
-    "certification-subsidy": [
-        ("invoice", _("The certification invoice"),
-         ["invoice_amount", "invoice_currency", "invoice_number", "certifier", "certification_year",
-          "exchange_rate"]),
-    ],
-}
-
-LABELS = {
-    "crop": _("Crop"),
-    "event_type": _("Kind of event"),
-    "event_start": _("First day of the event"),
-    "event_end": _("Last day of the event"),
-    "event_description": _("What happened"),
-    "season_productions": _("Production of past seasons"),
-    "season": _("Season"),
-    "volume": _("Volume"),
-    "affected_season_volume": _("Production of the affected season"),
-    "unit": _("Unit"),
-    "reference_price": _("Reference price per unit"),
-    "affected_producers": _("Producers affected"),
-    "women": _("Women"),
-    "men": _("Men"),
-    "youth": _("Young people (18 to 35)"),
-    "accepts_fund_rules": _("We have read and accept the fund's rules"),
-    "project_title": _("Project title"),
-    "project_description": _("Project description"),
-    "value_chain_link": _("Link to the value chain"),
-    "requested_amount": _("Amount requested"),
-    "term_months": _("Term (months)"),
-    "grace_months": _("Grace on principal (months)"),
-    "repayment_frequency": _("Repayment frequency"),
-    "harvest_dates": _("Harvest repayment dates"),
-    "members": _("Members of the group"),
-    "name": _("Full name"),
-    "birth_date": _("Date of birth"),
-    "gender": _("Gender"),
-    "purpose": _("Purpose"),
-    "project_end_date": _("Project end date"),
-    "baseline": _("Baseline indicators"),
-    "indicator": _("Indicator"),
-    "value": _("Value"),
-    "commits_to_final_baseline": _("We commit to measure a final baseline after the project"),
-    "invoice_amount": _("Invoice amount"),
-    "invoice_currency": _("Invoice currency"),
-    "invoice_number": _("Invoice number"),
-    "certifier": _("Certification body"),
-    "certification_year": _("Certification year"),
-    "exchange_rate": _("Exchange rate"),
-}
-
-HELP = {
-    "harvest_dates": _("Only for repayment at harvest: dates as YYYY-MM-DD, separated by commas."),
-    "season_productions": _("Production of the last 3 to 5 seasons before the event."),
-    "members": _("At least 3 members, all aged 18 to 35."),
-}
 
 
 @dataclass
@@ -136,8 +64,8 @@ class Group:
 
 def steps_for(fund) -> list[tuple[str, Any, list[str]]]:
     declared = list(fund.rules.fields_serializer().fields)
-    steps = [(slug, title, [n for n in names if n in declared])
-             for slug, title, names in STEPS.get(fund.code, [])]
+    steps = [(step.slug, step.title, [n for n in step.fields if n in declared])
+             for step in fund.rules.form_steps]
     placed = {name for _, _, names in steps for name in names}
     rest = [name for name in declared if name not in placed]
     if rest:
@@ -146,8 +74,21 @@ def steps_for(fund) -> list[tuple[str, Any, list[str]]]:
 
 
 def label_for(name: str, drf_field) -> Any:
-    """The label a field of the application form carries."""
-    return LABELS.get(name) or drf_field.label or name.replace("_", " ").capitalize()
+    """The label a field of the application form carries: the field's own (DRF makes one from the
+    field's name when the rules give none)."""
+    return drf_field.label or name.replace("_", " ").capitalize()
+
+
+def field_label(fund, name: str) -> Any:
+    """The label of the fund's field ``name`` (the name itself for anything else)."""
+    fields = fund.rules.fields_serializer().fields
+    return label_for(name, fields[name]) if name in fields else name
+
+
+def help_for(drf_field) -> Any:
+    """The help beside an input: the field's page help (``style={"page_help": ...}``, for an input
+    typed differently from the API's value, such as a list typed as text), else its help text."""
+    return (drf_field.style or {}).get("page_help") or drf_field.help_text or ""
 
 
 _label = label_for
@@ -172,9 +113,11 @@ def _input(name: str, html_name: str, drf_field, value) -> Input:
         kind = "text"
     if isinstance(value, list):
         value = ", ".join(str(item) for item in value)
+    if kind == "decimal":
+        value = number_input_value(value)
     return Input(
         name=html_name, label=_label(name, drf_field), type=kind,
-        value="" if value is None else value, help=HELP.get(name) or drf_field.help_text or "",
+        value="" if value is None else value, help=help_for(drf_field),
         choices=choices, required=drf_field.required,
     )
 
@@ -191,7 +134,7 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
         if isinstance(drf_field, serializers.ListSerializer):
             child_fields = drf_field.child.fields
             rows_data = value if isinstance(value, list) else []
-            count = max(ROWS.get(name, DEFAULT_ROWS), len(rows_data))
+            count = max(fund.rules.form_rows.get(name, DEFAULT_ROWS), len(rows_data))
             # DRF reports row errors as a list, or as a dict by row number in a partial validation.
             if isinstance(field_errors, dict):
                 row_errors = [field_errors.get(index, {}) for index in range(count)]
@@ -209,7 +152,7 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
                     row.append(item)
                 rows.append(row)
             group = Group(name=name, label=_label(name, drf_field),
-                          help=HELP.get(name) or drf_field.help_text or "",
+                          help=help_for(drf_field),
                           columns=[_label(sub, f) for sub, f in child_fields.items()], rows=rows)
             group.errors = _messages(field_errors, skip_nested=True)
             built.append(group)
@@ -221,7 +164,7 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
                 item = _input(sub, f"{name}-{sub}", sub_field, sub_value.get(sub))
                 item.errors = _messages(sub_errors.get(sub))
                 inputs.append(item)
-            group = Group(name=name, label=_label(name, drf_field), help=drf_field.help_text or "",
+            group = Group(name=name, label=_label(name, drf_field), help=help_for(drf_field),
                           inputs=inputs)
             group.errors = _messages(field_errors, skip_nested=True)
             built.append(group)
@@ -230,6 +173,85 @@ def build(fund, names: list[str], data: dict[str, Any], errors: dict[str, Any] |
             item.errors = _messages(field_errors)
             built.append(item)
     return built
+
+
+ISO_DATES = re.compile(r"\d{4}-\d{2}-\d{2}(, \d{4}-\d{2}-\d{2})*")
+
+
+def shown(item: Input) -> str:
+    """An answer as a person reads it: a code as its words, a number and a date as the language writes
+    them, a yes-or-no as the word; "—" when empty."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_date
+    from django.utils.translation import gettext
+
+    from .templatetags.portal import number
+
+    value = item.value
+    if item.type == "checkbox":
+        return gettext("Yes") if item.checked else gettext("No")
+    if value in (None, ""):
+        return "—"
+    if item.type == "select":
+        return str(dict(item.choices).get(str(value), value))
+    if item.type in ("decimal", "number"):
+        raw = plain_number(value)
+        return number(raw) if raw else str(value)
+    if item.type == "date" or (isinstance(value, str) and ISO_DATES.fullmatch(value)):
+        days = [parse_date(part.strip()) for part in str(value).split(",")]
+        if all(days):
+            return ", ".join(formats.date_format(day, "DATE_FORMAT") for day in days)
+    return str(value)
+
+
+@dataclass
+class Answer:
+    """One answer of the review: a label and its words, or a table of rows (``columns`` and ``rows``)."""
+
+    label: Any
+    text: str = ""
+    columns: list[Any] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def answers(fund, data: dict[str, Any]) -> list[tuple[str, Any, list[Answer]]]:
+    """Every answer of the application, step by step (slug, title, answers), for reading and checking."""
+    result = []
+    for slug, title, names in steps_for(fund):
+        shown_answers = []
+        for item in build(fund, names, data):
+            if isinstance(item, Group) and item.is_table:
+                rows = [[shown(cell) for cell in row] for row in item.rows
+                        if any(cell.value not in (None, "") for cell in row)]
+                shown_answers.append(Answer(label=item.label, columns=item.columns, rows=rows,
+                                            text="" if rows else "—"))
+            elif isinstance(item, Group):
+                shown_answers.append(Answer(label=item.label, text=" · ".join(
+                    f"{cell.label}: {shown(cell)}" for cell in item.inputs)))
+            else:
+                shown_answers.append(Answer(label=item.label, text=shown(item)))
+        result.append((slug, title, shown_answers))
+    return result
+
+
+def error_links(items) -> list[tuple[str, Any, str]]:
+    """Each error of a built step as (id of the input to focus, its label, the message), in page order."""
+    links = []
+    for item in items:
+        if isinstance(item, Group):
+            inputs = [cell for row in item.rows for cell in row] if item.is_table else item.inputs
+            if item.errors and inputs:
+                links.append((inputs[0].id, item.label, " ".join(item.errors)))
+            for index, cell in enumerate(inputs):
+                if cell.errors:
+                    label = cell.label
+                    if item.is_table:
+                        row = index // max(1, len(item.columns)) + 1
+                        label = f"{item.label} {row}: {cell.label}"
+                    links.append((cell.id, label, " ".join(cell.errors)))
+        elif item.errors:
+            links.append((item.id, item.label, " ".join(item.errors)))
+    return links
 
 
 def _messages(errors, skip_nested=False) -> list[str]:
@@ -284,19 +306,42 @@ def read(fund, names: list[str], post) -> dict[str, Any]:
 
 
 def _clean(drf_field, raw: str) -> str:
-    """Trimmed input; a decimal typed with a comma (``1500,50``, as most of Latin America writes it)."""
+    """Trimmed input; a decimal as the page's language writes it (``4.000,50`` in Spanish) made plain."""
     raw = (raw or "").strip()
-    if isinstance(drf_field, serializers.DecimalField) and "," in raw and "." not in raw:
-        raw = raw.replace(",", ".")
+    if isinstance(drf_field, serializers.DecimalField | serializers.IntegerField):
+        return plain_number(raw)
     return raw
 
 
 def check(fund, fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    """The fund's own validation errors for ``fields``, kept in their nested shape (empty when valid)."""
+    """The fund's own validation errors for ``fields``, kept in their nested shape (empty when valid).
+
+    A number that could not be read says how the person's language writes numbers."""
     serializer = fund.rules.fields_serializer(data=fields, partial=partial)
     if serializer.is_valid():
         return {}
-    return serializer.errors
+    return explain_numbers(serializer.fields, serializer.errors)
+
+
+def explain_numbers(fields, errors):
+    """``errors`` with DRF's "a valid number is required" on decimal fields replaced by the format hint."""
+    if isinstance(fields, serializers.ListSerializer):
+        if isinstance(errors, dict):
+            return {key: explain_numbers(fields.child, value) for key, value in errors.items()}
+        if isinstance(errors, list):
+            return [explain_numbers(fields.child, value) if isinstance(value, dict) else value
+                    for value in errors]
+        return errors
+    if isinstance(fields, serializers.Serializer):
+        fields = fields.fields
+    if isinstance(fields, serializers.DecimalField):
+        if isinstance(errors, list):
+            return [number_hint() if getattr(error, "code", "") == "invalid" else error for error in errors]
+        return errors
+    if not isinstance(errors, dict) or not hasattr(fields, "get"):
+        return errors
+    return {name: explain_numbers(fields[name], value) if name in fields else value
+            for name, value in errors.items()}
 
 
 def step_of(fund, field_name: str) -> str | None:

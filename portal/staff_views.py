@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,11 +69,14 @@ def screening_queue(request):
     access = _screener(request)
     listing = listing_for(
         request, QueueFilter,
-        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)),
+        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)).annotate(
+            assessed_max=KeyTextTransform("max_award", "assessment"),
+            assessed_eligible=KeyTransform("eligible", "assessment"),
+        ),
         rows=with_days_left,
     )
     return render(request, "portal/screening_queue.html", {
-        "access": access, "listing": listing, "batch": access.is_secretariat,
+        "access": access, "listing": listing, "batch": access.is_secretariat, "assessed": True,
         **pop_outcomes(request),
     }, status=listing.status)
 

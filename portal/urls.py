@@ -19,6 +19,8 @@ urlpatterns = [
     path("applications/<int:pk>/documents/", views.documents, name="application-documents"),
     path("applications/<int:pk>/documents/<int:document_id>/", views.document_file,
          name="application-document"),
+    path("applications/<int:pk>/documents/<int:document_id>/remove/", views.document_remove,
+         name="application-document-remove"),
     path("applications/<int:pk>/submit/", views.submit_review, name="application-submit"),
     path("applications/<int:pk>/do/<slug:name>/", views.application_action, name="application-action"),
     path("applications/<int:pk>/review/", views.committee_review, name="application-review"),

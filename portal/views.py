@@ -8,7 +8,6 @@ button the API would refuse, and another organisation's application is "not foun
 
 from __future__ import annotations
 
-import datetime
 import json
 
 from django.contrib import messages
@@ -23,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.filters import ApplicationFilter, OwnApplicationFilter
 from applications.models import Application, Document, Review
 from applications.permissions import actors_for, may_see_reviews
@@ -32,12 +30,18 @@ from applications.selectors import applications_visible_to
 from applications.serializers import available_transitions
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
+from calls.services import call_initial_fields
+from calls.views import chosen_call
+from core.errors import Invalid, NotPermitted, WrongState
+from core.parsing import parse_date
+from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
 from organizations.access import access_for
 
-from . import fundforms, integrations
+from . import fundforms, fundlimits, integrations
+from .numbers import is_unreadable, number_hint, plain_number
 
 
 def _visible(request, pk) -> Application:
@@ -91,6 +95,7 @@ def home(request):
         "organization": organization,
         "funds": Fund.objects.all(),
         "listing": listing,
+        "panels": panels_for(request.user, access),
     }, status=listing.status if listing else 200)
 
 
@@ -118,14 +123,16 @@ def apply(request, fund_code):
     steps = fundforms.steps_for(fund)
     slug, title, names = steps[0]
     errors: dict = {}
-    data: dict = {}
+    call = chosen_call(request, fund)
+    data: dict = call_initial_fields(call)
     if request.method == "POST":
         data = fundforms.read(fund, names, request.POST)
         errors = fundforms.check(fund, data, partial=True)
         if not errors:
             try:
                 application = services.application_create(
-                    fund=fund, organization=request.user.organization, by=request.user, fields=data
+                    fund=fund, organization=request.user.organization, by=request.user, fields=data,
+                    call=call,
                 )
             except Invalid as exc:
                 errors = exc.errors
@@ -185,6 +192,7 @@ def _after_step(application, steps, index, post) -> str:
 
 def _render_step(request, *, fund, application, steps, index, data, errors, status):
     slug, title, names = steps[index]
+    items = fundforms.build(fund, names, data, errors)
     return render(request, "portal/apply_step.html", {
         "fund": fund,
         "application": application,
@@ -193,7 +201,9 @@ def _render_step(request, *, fund, application, steps, index, data, errors, stat
         "step_title": title,
         "step_number": index + 1,
         "step_count": len(steps) + 2,
-        "items": fundforms.build(fund, names, data, errors),
+        "items": items,
+        "error_links": fundforms.error_links(items) if errors else [],
+        "limits": fundlimits.limits_for(fund) if application is None else [],
         "non_field_errors": fundforms._messages(errors.get("non_field_errors")) if errors else [],
         "has_errors": bool(errors),
     }, status=status)
@@ -211,32 +221,41 @@ def documents(request, pk):
     kind = ""
     if request.method == "POST":
         kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
+        uploads = request.FILES.getlist("file")
         wants_json = request.headers.get("x-requested-with") == "XMLHttpRequest"
-        try:
-            if upload is None:
-                raise Invalid({"file": [_("Choose a file to upload.")]})
-            document = services.document_upload(application_id=pk, by=request.user, kind=kind,
-                                                 upload=upload)
-        except Invalid as exc:
-            error = " ".join(message for messages_ in exc.errors.values() for message in messages_)
-        except WrongState as exc:
-            error = str(exc)
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        else:
-            text = _("“%(name)s” was attached.") % {"name": document.original_name}
+        attached, refused = [], []
+        if not uploads:
+            refused.append(_("Choose a file to upload."))
+        for upload in uploads:
+            try:
+                document = services.document_upload(application_id=pk, by=request.user, kind=kind,
+                                                     upload=upload)
+            except Invalid as exc:
+                reasons = " ".join(message for messages_ in exc.errors.values() for message in messages_)
+                refused.append(reasons if len(uploads) == 1 else f"{upload.name}: {reasons}")
+            except WrongState as exc:
+                refused.append(str(exc))
+                break
+            except NotPermitted as exc:
+                raise PermissionDenied(str(exc)) from exc
+            else:
+                attached.append(document.original_name)
+        text = ""
+        if attached:
+            text = " ".join(_("“%(name)s” was attached.") % {"name": name} for name in attached)
             messages.success(request, text)
+        error = " ".join(refused)
+        if not error:
             if wants_json:
                 return JsonResponse({"ok": True, "message": text})
             return redirect("application-documents", pk=pk)
         if wants_json:
-            return JsonResponse({"ok": False, "error": error}, status=400)
-    current = application.documents.filter(replaced_by__isnull=True).order_by("kind", "-uploaded_at")
-    present = {document.kind for document in current}
+            return JsonResponse({"ok": False, "error": error, "message": text}, status=400)
+    current = list(application.documents.filter(replaced_by__isnull=True).order_by("kind", "uploaded_at"))
     kinds = [
         {"code": code, "label": label, "required": code in rules.required_documents,
-         "present": code in present}
+         "present": any(document.kind == code for document in current),
+         "count": sum(1 for document in current if document.kind == code)}
         for code, label in rules.document_kinds.items()
     ]
     return render(request, "portal/documents.html", {
@@ -249,7 +268,26 @@ def documents(request, pk):
         "step_count": len(fundforms.steps_for(application.fund)) + 2,
         "steps": fundforms.steps_for(application.fund),
         "editable": application.status in services.UPLOAD_STATES_FOR_APPLICANT,
+        "removable": application.status == Status.DRAFT,
     }, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def document_remove(request, pk, document_id):
+    """Remove a file from a draft; after submission the files stay as they were sent."""
+    application = _visible(request, pk)
+    _applicant_only(request, application)
+    document = get_object_or_404(Document, pk=document_id, application=application)
+    try:
+        name = services.document_remove(application_id=pk, document_id=document.pk, by=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except (WrongState, Invalid) as exc:
+        messages.error(request, str(exc) if isinstance(exc, WrongState) else _("Nothing was removed."))
+    else:
+        messages.success(request, _("“%(name)s” was removed.") % {"name": name})
+    return redirect("application-documents", pk=pk)
 
 
 @login_required
@@ -290,7 +328,7 @@ def submit_review(request, pk):
     missing = []
     for name, field_errors in fundforms.check(fund, application.data, partial=False).items():
         missing.append({
-            "label": fundforms.LABELS.get(name, name),
+            "label": fundforms.field_label(fund, name),
             "messages": fundforms._messages(field_errors),
             "step": fundforms.step_of(fund, name),
         })
@@ -303,6 +341,9 @@ def submit_review(request, pk):
         "assessment": services.application_assessment_json(application),
         "missing": missing,
         "missing_documents": missing_documents,
+        "answers": fundforms.answers(fund, application.data),
+        "documents": application.documents.filter(replaced_by__isnull=True).order_by("kind", "uploaded_at"),
+        "document_kinds": fund.rules.document_kinds,
         "errors": errors,
         "steps": steps,
         "step_number": len(steps) + 2,
@@ -377,7 +418,7 @@ def application_context(request, application, *, form_errors=None, failed_action
         "is_chair": access.chairs(application.fund_id),
         "days_left": days_left(application),
         "first_step": steps[0][0],
-        "fields": _field_summary(application),
+        "answers": fundforms.answers(application.fund, application.data),
         "letters": integrations.letters_for(application),
         "loan": integrations.loan_for(application),
         "form_errors": form_errors or {},
@@ -429,15 +470,6 @@ def _changes(application):
     return changes
 
 
-def _field_summary(application):
-    """The application's fields as label and value, step by step, for reading."""
-    fund = application.fund
-    summary = []
-    for _slug, title, names in fundforms.steps_for(fund):
-        summary.append((title, fundforms.build(fund, names, application.data)))
-    return summary
-
-
 @login_required
 def application_detail(request, pk):
     application = _visible(request, pk)
@@ -467,12 +499,7 @@ def application_action(request, pk, name):
 
 
 def _date(value: str, field: str):
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Invalid({field: [_("Give a date such as 2026-05-31.")]}) from None
+    return parse_date(value, field) if value else None
 
 
 def _terms(post) -> dict:
@@ -480,7 +507,7 @@ def _terms(post) -> dict:
     terms = {key: post.get(key, "").strip() for key in keys}
     terms = {key: value for key, value in terms.items() if value}
     if "annual_interest_rate" in terms:
-        terms["annual_interest_rate"] = terms["annual_interest_rate"].replace(",", ".")
+        terms["annual_interest_rate"] = plain_number(terms["annual_interest_rate"])
     harvest_dates = post.get("harvest_dates", "").replace(",", " ").replace(";", " ").split()
     if harvest_dates:
         terms["harvest_dates"] = harvest_dates
@@ -488,10 +515,14 @@ def _terms(post) -> dict:
 
 
 def _approve(application, by, post):
+    unreadable = {name: [number_hint()] for name in ("amount", "annual_interest_rate")
+                  if is_unreadable(post.get(name, ""))}
+    if unreadable:
+        raise Invalid(unreadable)
     return services.application_approve(
-        application_id=application.pk, by=by, amount=post.get("amount", "").strip().replace(",", ".") or None,
+        application_id=application.pk, by=by, amount=plain_number(post.get("amount", "")) or None,
         reason=post.get("reason", ""), conditions=post.get("conditions", ""),
-        terms=_terms(post) if application.fund.kind == "loan" else None,
+        terms=_terms(post) if application.fund.lends else None,
     )
 
 

@@ -25,37 +25,20 @@ RECEIPT = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Typ
            b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-def _climate_fields(today: datetime.date) -> dict:
-    return {
-        "purpose": "adaptation",
-        "project_description": "Riego por goteo y cosecha de agua en 40 fincas de café.",
-        "requested_amount": "9000.00",
-        "project_end_date": (today + datetime.timedelta(days=30)).isoformat(),
-        "baseline": [
-            {"indicator": "Hectáreas con riego", "value": "12", "unit": "ha"},
-            {"indicator": "Rendimiento de café", "value": "14", "unit": "qq/ha"},
-        ],
-        "commits_to_final_baseline": True,
-        "accepts_fund_rules": True,
-    }
+def _fund_owing(report_kinds: set[str], today: datetime.date) -> Fund | None:
+    """The first fund whose example award owes exactly reports of ``report_kinds`` once paid today."""
+    for fund in Fund.objects.order_by("id"):
+        fields = fund.rules.example_fields(today)
+        if fields is None:
+            continue
+        owed = fund.rules.report_requirements(fields, paid_on=today,
+                                              parameters=fund.parameters_on(today))
+        if {due.kind for due in owed} == report_kinds:
+            return fund
+    return None
 
 
-def _catastrophic_fields(today: datetime.date) -> dict:
-    return {
-        "crop": "coffee", "event_type": "drought",
-        "event_start": (today - datetime.timedelta(days=60)).isoformat(),
-        "event_end": (today - datetime.timedelta(days=20)).isoformat(),
-        "event_description": "Seca prolongada na florada do café.",
-        "season_productions": [{"season": "2022-23", "volume": "900"}, {"season": "2023-24", "volume": "950"},
-                               {"season": "2024-25", "volume": "1000"}],
-        "affected_season_volume": "500", "unit": "qq", "reference_price": "120.00",
-        "affected_producers": {"women": 9, "men": 13, "youth": 6},
-        "accepts_fund_rules": True,
-    }
-
-
-def _award(*, fund_code, fields, applicant, people, paid_days_ago):
-    fund = Fund.objects.get(code=fund_code)
+def _award(*, fund, fields, applicant, people, paid_days_ago):
     application = applications.application_create(fund=fund, organization=applicant.organization,
                                                   by=applicant, fields=fields)
     for kind in fund.rules.required_documents:
@@ -99,7 +82,13 @@ def demo_reports(*, opp_a, opp_b, secretariat, committee, finance, treasurer) ->
         return 0
     people = {"secretariat": secretariat, "committee": committee, "finance": finance, "treasurer": treasurer}
     today = timezone.localdate()
-    climate, reports = _award(fund_code="climate-eventuality", fields=_climate_fields(today),
+    # An award that owes a progress and a final report (the climate fund's), and one that owes a report
+    # on the use of the money (the catastrophic events fund's), each with the example fields its rules give.
+    project_fund = _fund_owing({"progress", "final"}, today)
+    compensation_fund = _fund_owing({"use_of_funds"}, today)
+    if project_fund is None or compensation_fund is None:
+        return 0
+    climate, reports = _award(fund=project_fund, fields=project_fund.rules.example_fields(today),
                               applicant=opp_a, people=people, paid_days_ago=0)
     by_kind = {report.kind: report for report in reports}
     _file(by_kind["progress"], opp_a, secretariat, {
@@ -119,7 +108,8 @@ def demo_reports(*, opp_a, opp_b, secretariat, committee, finance, treasurer) ->
         "expenditures": [{"budget_line": "Tubería y goteros", "amount": "6100.00", "currency": "USD"},
                          {"budget_line": "Capacitación", "amount": "2900.00", "currency": "USD"}],
     })
-    _catastrophic, reports = _award(fund_code="catastrophic-events", fields=_catastrophic_fields(today),
+    _compensation, reports = _award(fund=compensation_fund,
+                                    fields=compensation_fund.rules.example_fields(today),
                                     applicant=opp_b, people=people, paid_days_ago=0)
     _file(reports[0], opp_b, secretariat, {
         "narrative": "A compensação pagou mudas e adubo para replantar as lavouras afetadas.",

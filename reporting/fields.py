@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import minor_unit
+from core.errors import Invalid
+from core.parsing import parse_amount
 
 from .workflow import ReportKind
 
@@ -40,13 +41,10 @@ class ExpenditureInput(serializers.Serializer):
 
     def validate(self, attrs):
         attrs["currency"] = attrs["currency"].upper()
-        amount = attrs["amount"]
-        unit = minor_unit(attrs["currency"])
-        if amount != amount.quantize(unit):
-            raise serializers.ValidationError(
-                {"amount": [_("This currency has no amounts smaller than %s.") % unit]}
-            )
-        attrs["amount"] = amount.quantize(unit)
+        try:
+            attrs["amount"] = parse_amount(attrs["amount"], attrs["currency"])
+        except Invalid as refused:
+            raise serializers.ValidationError(refused.errors) from None
         return attrs
 
     def to_representation(self, instance):
@@ -99,7 +97,7 @@ class CommentsInput(serializers.Serializer):
 
 def validate_report_fields(data) -> dict:
     """The fields as Python values, or ``Invalid`` with every error by field."""
-    from applications.errors import Invalid
+    from core.errors import Invalid
 
     serializer = ReportFields(data=data)
     if not serializer.is_valid():

@@ -25,7 +25,7 @@ from django.db.models.functions import ExtractYear
 from applications.models import Application
 from applications.workflow import AWARDED
 from disbursements.models import Disbursement, DisbursementStatus
-from funds.models import FundCode
+from funds.rules import fund_name
 from funds.rules.base import percent
 from organizations.choices import Country, Product
 
@@ -143,7 +143,7 @@ def outcomes(filters: OutcomeFilters) -> dict:
 # --------------------------------------------------------------------------- the page's tables
 
 DIMENSIONS = {
-    "fund": ("fund__code", lambda code: FundCode(code).label if code in FundCode.values else code),
+    "fund": ("fund__code", fund_name),
     "year": (None, str),
     "country": ("organization__country",
                 lambda code: Country(code).label if code in Country.values else code),

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application
 from applications.permissions import actors_for
 from applications.uploads import check_upload
 from applications.workflow import Actor
 from applications.workflow import Status as ApplicationStatus
+from core.errors import Invalid, NotPermitted, WrongState
 
 from . import notices
 from .fields import validate_report_fields

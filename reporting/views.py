@@ -7,6 +7,8 @@ offers what the API would refuse, and another organisation's report is "not foun
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.permissions import actors_for
 from applications.workflow import Actor
-from funds.models import FundCode
+from core.errors import Invalid, NotPermitted, WrongState
+from funds.rules import fund_choices, fund_codes
 from organizations.access import access_for
 from organizations.choices import Country, Product
+from portal.numbers import is_unreadable, number_hint, plain_number
 
 from . import charts, services
 from .models import AttachmentKind, ProjectReport, ReportAttachment
@@ -102,14 +105,18 @@ def report_detail(request, pk):
 
 
 def _number(raw: str) -> str | None:
-    raw = (raw or "").strip().replace(" ", "")
-    if not raw:
-        return None
-    # People type 1.234,5 or 1,234.5: the last separator is the decimal one.
-    if "," in raw and "." in raw:
-        decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
-        raw = raw.replace("." if decimal == "," else ",", "").replace(",", ".")
-    return raw.replace(",", ".")
+    """A number as the page's language writes it (1.234,5 in Spanish, 1,234.5 in English) or plain."""
+    return plain_number(raw) or None
+
+
+NUMBER_INPUTS = re.compile(r"^(producers_compensated|people-\w+|ind-\d+-(baseline|value)|exp-\d+-amount)$")
+
+
+def _unreadable_numbers(post) -> dict:
+    """How to write numbers, when one of the step's numbers cannot be read."""
+    if any(NUMBER_INPUTS.match(name) and is_unreadable(value) for name, value in post.items()):
+        return {"numbers": [number_hint()]}
+    return {}
 
 
 def _rows(post, name: str) -> int:
@@ -164,6 +171,9 @@ def report_step(request, pk, step):
     errors = {}
     if request.method == "POST":
         try:
+            unreadable = _unreadable_numbers(request.POST)
+            if unreadable:
+                raise Invalid(unreadable)
             services.project_report_update(report_id=report.pk, by=request.user,
                                            fields=_step_fields(report, step, request.POST))
         except Invalid as exc:
@@ -329,7 +339,7 @@ def outcome_filters(params) -> tuple[OutcomeFilters, dict]:
     """The filters of the outcomes page and API, or the reasons they are refused."""
     errors = {}
     fund = params.get("fund") or None
-    if fund and fund not in FundCode.values:
+    if fund and fund not in fund_codes():
         errors["fund"] = [_("Unknown fund code.")]
     country = (params.get("country") or "").upper() or None
     if country and country not in Country.values:
@@ -378,7 +388,7 @@ def outcomes_page(request):
         "errors": errors,
         "tables": [(BREAKDOWN_TITLES[d], rows) for d, rows in tables.items()],
         "people": [(PEOPLE_LABELS[group](), count) for group, count in data["people_reached"].items()],
-        "funds": FundCode.choices,
+        "funds": fund_choices(),
         "countries": Country.choices,
         "products": Product.choices,
         "query": query.urlencode(),

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "backups",
     "opendata",
     "donors",
+    "calls",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,8 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Where `manage.py backup` (bin/backup) writes when not told otherwise; keep it off the web root.
 BACKUP_DIR = env.path("BACKUP_DIR", default=DATA_DIR / "backups")
+# Set, backups are encrypted with it (GnuPG, AES-256) and restores decrypt with it: docs/operations.md.
+BACKUP_PASSPHRASE = env.str("BACKUP_PASSPHRASE", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FONDOS_MAX_UPLOAD_BYTES = env.int("FONDOS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 

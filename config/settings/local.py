@@ -6,7 +6,7 @@ written into a database or broker that a ``.env`` file points at.
 """
 
 from .base import *  # noqa: F403
-from .base import EMBEDDED_DATABASE_URL, INSTALLED_APPS, database, env
+from .base import EMBEDDED_DATABASE_URL, INSTALLED_APPS, MIDDLEWARE, database, env
 
 DEBUG = env.bool("DEBUG", default=True)
 INSTALLED_APPS = [*INSTALLED_APPS, "loadtest"]
@@ -19,3 +19,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # The demo's administrator and finance accounts sign in with the password alone unless this asks for
 # two-factor sign-in (production requires it of them: config/settings/base.py).
 FONDOS_TWO_FACTOR_REQUIRED_ROLES = env.list("FONDOS_TWO_FACTOR_ROLES", default=[])
+# The demo shows the same 403, 404 and 500 pages as production, in the person's language, even with DEBUG
+# on; DEBUG_TECHNICAL_PAGES=true brings back Django's technical pages for development.
+if not env.bool("DEBUG_TECHNICAL_PAGES", default=False):
+    MIDDLEWARE = [*MIDDLEWARE, "portal.error_pages.ErrorPagesMiddleware"]

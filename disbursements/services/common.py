@@ -1,15 +1,14 @@
-"""What every room of the disbursement services shares: who may act, today, amounts and reasons."""
+"""What every room of the disbursement services shares: who may act, today and reasons."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid, NotPermitted
-from funds.money import minor_unit, quantize
+from core.errors import Invalid, NotPermitted
 from organizations.access import access_for
 
 ZERO = Decimal("0.00")
@@ -22,26 +21,6 @@ def require_finance(by) -> None:
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-# Whole-number digits an amount column holds (14 digits, 2 of them decimals): more is refused as bad
-# input before the database would refuse it with an error.
-MAX_WHOLE_DIGITS = 12
-
-
-def parse_amount(raw, currency: str, field: str = "amount") -> Decimal:
-    try:
-        amount = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise Invalid({field: [_("Give an amount such as 1500.00.")]}) from None
-    if not amount.is_finite() or amount <= 0:
-        raise Invalid({field: [_("The amount must be more than zero.")]})
-    if amount.adjusted() >= MAX_WHOLE_DIGITS:
-        raise Invalid({field: [_("The amount is too large.")]})
-    unit = minor_unit(currency)
-    if amount != quantize(amount, unit):
-        raise Invalid({field: [_("The amount has more decimals than the currency allows.")]})
-    return quantize(amount, unit)
 
 
 def not_before_approval(day: datetime.date, application, field: str) -> None:

@@ -11,23 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application
+from core.errors import Invalid, NotPermitted, WrongState
+from core.money import Money, minor_unit, quantize
+from core.parsing import parse_amount
 from disbursements.models import (
     LIVE_LOAN_STATES,
     Disbursement,
     DisbursementStatus,
     Loan,
     LoanStatus,
-    Payee,
     Remainder,
 )
 from funds.ledger import credit, debit, fund_release_commitment, ledger_post
-from funds.models import Account, FundKind, TransactionKind
-from funds.money import Money, minor_unit, quantize
+from funds.models import Account, TransactionKind
 
 from .. import events
-from .common import given_reason, not_before_approval, parse_amount, require_finance, today
+from .common import given_reason, not_before_approval, require_finance, today
 from .loans import loan_create_for_application, loan_disbursed
 
 
@@ -40,7 +40,7 @@ def on_application_transition(*, application: Application, log) -> None:
     if log.transition != "accept_conditions":
         return
     disbursements_create_for_application(application=application)
-    if application.fund.kind == FundKind.LOAN:
+    if application.fund.lends:
         loan_create_for_application(application=application)
 
 
@@ -49,11 +49,7 @@ def disbursements_create_for_application(*, application: Application) -> list[Di
     existing = list(application.disbursements.all())
     if existing:
         return existing
-    certifier = (application.data or {}).get("certifier")
-    if application.fund.code == "certification-subsidy" and certifier:
-        payee_kind, payee_name = Payee.CERTIFIER, str(certifier)
-    else:
-        payee_kind, payee_name = Payee.ORGANIZATION, application.organization.legal_name
+    payee_kind, payee_name = application.fund.rules.payee(application.data or {}, application.organization)
     return [
         Disbursement.objects.create(
             application=application,
@@ -84,7 +80,7 @@ def disbursement_split(*, disbursement_id: int, by, amounts: list) -> list[Disbu
         disbursement = _locked_disbursement(disbursement_id)
         if disbursement.status != DisbursementStatus.PENDING:
             raise _state_error(disbursement)
-        parts = [parse_amount(raw, disbursement.currency, "amounts") for raw in amounts]
+        parts = [parse_amount(raw, disbursement.currency, field="amounts") for raw in amounts]
         if len(parts) < 2 or sum(parts) != disbursement.amount:
             raise Invalid(
                 {
@@ -198,7 +194,7 @@ def disbursement_pay(
         not_before_approval(paid_on, application, "paid_on")
         _refuse_while_reports_wait(disbursement, application)
         loan = None
-        if fund.kind == FundKind.LOAN:
+        if fund.lends:
             loan = Loan.objects.select_for_update().get(application=application)
             if loan.status not in (LoanStatus.PENDING, *LIVE_LOAN_STATES):
                 raise WrongState(_("This loan can no longer receive money."))

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, WrongState
 from applications.models import Application
 from applications.workflow import Status as ApplicationStatus
+from core.errors import Invalid, WrongState
+from disbursements import events
 from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, build_schedule
 from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus
+from disbursements.notes import HARVESTS_PASSED
 from disbursements.selectors import loans_needing_status_change
 from funds.lending import harvest_dates_checked, months_spanned
 
@@ -79,26 +81,20 @@ def loan_disbursed(
     plus the new money is spread over the instalments still to come, with the approved method and
     what is left of the approved grace. Overdue instalments are never folded into the new schedule
     silently: finance must choose to restructure them, and the loan then counts as rescheduled."""
+    notes: list[dict] = []
     if loan.status == LoanStatus.PENDING:
+        terms = loan_schedule_terms(
+            loan, principal=amount, starts_on=paid_on, term_months=loan.term_months,
+            grace_months=loan.grace_months, notes=notes,
+        )
         loan.instalments.all().delete()
         loan.disbursed_on = paid_on
         loan.disbursed_amount = amount
         loan.schedule_starts_on = paid_on
+        _record_notes(loan, notes, version=loan.schedule_version)
         loan.activate()
         loan.save()
-        schedule_write(
-            loan,
-            build_schedule(
-                loan_schedule_terms(
-                    loan,
-                    principal=amount,
-                    starts_on=paid_on,
-                    term_months=loan.term_months,
-                    grace_months=loan.grace_months,
-                )
-            ).rows,
-            version=loan.schedule_version,
-        )
+        schedule_write(loan, build_schedule(terms).rows, version=loan.schedule_version)
         return
     terms = loan_schedule_terms(
         loan,
@@ -107,8 +103,11 @@ def loan_disbursed(
         term_months=months_left(loan, paid_on),
         grace_months=0,
         grace_ends_on=grace_ends_on(loan) or paid_on,
+        notes=notes,
     )
     plan = schedule_plan(loan, terms)
+    # Harvests before this tranche stay in the schedule it replaces: only a shortened grace is news.
+    _record_notes(loan, [note for note in notes if note["code"] != HARVESTS_PASSED], version=plan.version)
     if plan.overdue_instalments:
         if not restructure_overdue:
             raise Invalid({"restructure_overdue": [
@@ -123,6 +122,13 @@ def loan_disbursed(
     loan.disbursed_amount += amount
     schedule_replace(loan, plan)
     loan.save()
+
+
+def _record_notes(loan: Loan, notes: list[dict], *, version: int) -> None:
+    """Keep what the schedule engine adjusted on the loan (and so in its history), for that version."""
+    if notes:
+        noted = [{**note, "version": version} for note in notes]
+        loan.schedule_notes = [*(loan.schedule_notes or []), *noted]
 
 
 def locked_loan(loan_id: int) -> Loan:
@@ -252,6 +258,7 @@ def loan_reschedule(
         loan.reschedule_reason = reason
         loan.save()
         refresh_status(loan, by=by)
+        events.loan_rescheduled(loan=loan, application=loan.application, reason=reason)
     return loan
 
 

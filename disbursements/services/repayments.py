@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid, WrongState
+from core.errors import Invalid, WrongState
+from core.parsing import parse_amount
 from disbursements.allocation import Due, allocate
 from disbursements.models import LIVE_LOAN_STATES, Instalment, Loan, LoanStatus, Refund, Repayment
 from funds.ledger import credit, debit, ledger_post, ledger_reverse
 from funds.models import Account, TransactionKind
 
-from .common import given_reason, not_before_approval, parse_amount, require_finance, today
+from .common import given_reason, not_before_approval, require_finance, today
 from .loans import loan_credit_balance, locked_loan, refresh_status
 from .schedules import current_instalments
 
@@ -37,9 +38,13 @@ def _repayment_lines(repayment: Repayment) -> list:
     ]
 
 
-def _reallocate(loan: Loan, by) -> None:
+def _reallocate(loan: Loan, by, *, since: datetime.date) -> None:
     """Spread the loan's standing repayments over its current schedule again, in the order they were
-    paid. A repayment whose split changes gets its ledger transaction reversed and posted anew."""
+    paid. A repayment whose split changes gets its ledger transaction reversed and posted anew, both
+    booked on the day the change takes effect: ``since`` (the day of the event that moved it: a
+    reversal's day, a backdated repayment's date) or the repayment's own date if later. Before that
+    day the ledger keeps the split that stood, as the portfolio report for a past date does, and
+    never counts the repayment twice."""
     instalments = current_instalments(loan)
     dues = [
         Due(key=row.pk, fees=row.fees, interest=row.interest, principal=row.principal) for row in instalments
@@ -54,15 +59,18 @@ def _reallocate(loan: Loan, by) -> None:
             repayment.credit,
         ):
             continue
+        booked_on = repayment.paid_on
         if repayment.ledger_transaction_id:
+            booked_on = max(repayment.paid_on, since)
             ledger_reverse(
-                original=repayment.ledger_transaction, by=by, memo=f"Reallocation of repayment {repayment.pk}"
+                original=repayment.ledger_transaction, by=by, booked_on=booked_on,
+                memo=f"Reallocation of repayment {repayment.pk}",
             )
         repayment.fees, repayment.interest, repayment.principal, repayment.credit = split.as_tuple()
         repayment.ledger_transaction = ledger_post(
             fund=loan.fund,
             kind=TransactionKind.REPAYMENT,
-            booked_on=repayment.paid_on,
+            booked_on=booked_on,
             by=by,
             application=loan.application,
             source=repayment,
@@ -136,7 +144,7 @@ def repayment_record(
             schedule_version=loan.schedule_version,
             recorded_by=by,
         )
-        _reallocate(loan, by)
+        _reallocate(loan, by, since=paid_on)
         refresh_status(loan, by=by)
         repayment.refresh_from_db()
     return repayment, True
@@ -164,7 +172,7 @@ def repayment_reverse(*, repayment_id: int, by, reason: str) -> Repayment:
         repayment.reversed_by = by
         repayment.reversal_reason = reason
         repayment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-        _reallocate(loan, by)
+        _reallocate(loan, by, since=today())
         if loan_credit_balance(loan) < 0:
             raise WrongState(
                 _("Part of this payment was refunded to the group; it can no longer be reversed.")

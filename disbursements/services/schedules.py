@@ -9,11 +9,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from applications.errors import Invalid
+from core.errors import Invalid
+from core.money import minor_unit
 from disbursements.amortization import HARVEST, MONTHS_PER_PERIOD, ScheduleTerms, build_schedule, days_30e_360
 from disbursements.models import Instalment, Loan
+from disbursements.notes import GRACE_SHORTENED, HARVESTS_PASSED
 from funds.lending import add_months, harvest_grace_instalments
-from funds.money import minor_unit
 
 from .common import ZERO
 
@@ -25,7 +26,7 @@ def _periods(frequency: str, months: int) -> int:
 def schedule_terms(
     *, principal: Decimal, currency: str, annual_interest_rate, repayment_frequency: str,
     schedule_method: str, harvest_dates, term_months: int, grace_months: int, starts_on: datetime.date,
-    grace_ends_on: datetime.date | None = None,
+    grace_ends_on: datetime.date | None = None, notes: list | None = None,
 ) -> ScheduleTerms:
     """The engine's terms for a youth-fund loan: the one rule used for the loan itself, for the
     schedule its decision letter shows and for a reschedule's preview. Regular repayments take the
@@ -34,7 +35,11 @@ def schedule_terms(
     always repays principal. Dates out of order or unreadable are refused, never reordered.
 
     ``grace_ends_on`` (a later tranche) keeps the grace approved at the first payment: the new
-    instalments due by that day pay interest only, whatever ``grace_months`` says."""
+    instalments due by that day pay interest only, whatever ``grace_months`` says.
+
+    Nothing is adjusted silently: harvests already past on ``starts_on`` and a grace shortened so that
+    the last instalment repays principal are appended to ``notes`` (see ``disbursements.notes``), which
+    the loan records; with no harvest left the terms are refused."""
     if repayment_frequency == HARVEST:
         try:
             dates = [datetime.date.fromisoformat(str(day)) for day in harvest_dates]
@@ -43,9 +48,13 @@ def schedule_terms(
             raise Invalid({"harvest_dates": [message]}) from None
         if dates != sorted(set(dates)):
             raise Invalid({"harvest_dates": [_("Harvest dates must be distinct and in order.")]})
+        passed = [day for day in dates if day <= starts_on]
         dates = tuple(day for day in dates if day > starts_on)
         if not dates:
             raise Invalid({"harvest_dates": [_("No harvest date falls after %(day)s.") % {"day": starts_on}]})
+        if passed and notes is not None:
+            notes.append({"code": HARVESTS_PASSED, "on": starts_on.isoformat(),
+                          "dates": [day.isoformat() for day in passed], "remaining": len(dates)})
         instalments = len(dates)
         if grace_ends_on is not None:
             grace = sum(1 for day in dates if day <= grace_ends_on)
@@ -61,7 +70,11 @@ def schedule_terms(
         else:
             grace = _periods(repayment_frequency, grace_months)
         dates = ()
-    grace = min(grace, instalments - 1)
+    if grace > instalments - 1:
+        if notes is not None:
+            notes.append({"code": GRACE_SHORTENED, "on": starts_on.isoformat(), "covered": grace,
+                          "applied": instalments - 1, "instalments": instalments})
+        grace = instalments - 1
     return ScheduleTerms(
         principal=principal,
         annual_rate_percent=Decimal(str(annual_interest_rate)),
@@ -77,13 +90,14 @@ def schedule_terms(
 
 def loan_schedule_terms(
     loan: Loan, *, principal: Decimal, starts_on: datetime.date, term_months: int, grace_months: int,
-    grace_ends_on: datetime.date | None = None, harvest_dates=None,
+    grace_ends_on: datetime.date | None = None, harvest_dates=None, notes: list | None = None,
 ) -> ScheduleTerms:
     return schedule_terms(
         principal=principal, currency=loan.currency, annual_interest_rate=loan.annual_interest_rate,
         repayment_frequency=loan.repayment_frequency, schedule_method=loan.schedule_method,
         harvest_dates=loan.harvest_dates if harvest_dates is None else harvest_dates,
         term_months=term_months, grace_months=grace_months, starts_on=starts_on, grace_ends_on=grace_ends_on,
+        notes=notes,
     )
 
 

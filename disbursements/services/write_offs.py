@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import services as application_services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.models import Application
 from applications.workflow import Status as ApplicationStatus
+from core.errors import Invalid, NotPermitted, WrongState
+from core.parsing import parse_amount
 from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus, Recovery
 from funds.ledger import credit, debit, ledger_post
 from funds.models import Account, TransactionKind
 from organizations.access import access_for
 
-from .common import ZERO, given_reason, not_before_approval, parse_amount, require_finance, today
+from .common import ZERO, given_reason, not_before_approval, require_finance, today
 from .loans import locked_loan
 from .schedules import principal_outstanding
 

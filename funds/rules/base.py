@@ -1,9 +1,15 @@
 """The common interface of a fund's rules.
 
-Each fund is one module in this package defining a ``FundRules`` subclass: its kind, its parameters and
-their defaults, the fields an application carries (a DRF serializer), the documents it needs, and its
-assessment (eligibility and the maximum award). Adding a fifth fund means adding one module here and
-registering it in ``funds.rules``.
+Each fund is one module in this package defining a ``FundRules`` subclass that holds everything
+particular to the fund: its name and reference prefix, whether it lends, its parameters and their
+defaults, the fields an application carries (a DRF serializer whose fields carry their own labels and
+help) and the steps the application form groups them into, the documents it needs before and after the
+award, its assessment (eligibility and the maximum award), the terms an approval carries, who is paid,
+the deadlines and reports that follow the award. Adding a fifth fund means adding one module here and
+registering it in ``funds.rules`` (``docs/adding-a-fund.md``).
+
+The rules import nothing of the applications: what an assessment needs to know about other
+applications (awards so far) arrives in the ``AssessmentContext``.
 """
 
 from __future__ import annotations
@@ -11,12 +17,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import Money, quantize
+from core.money import Money, quantize
 
 COMMON_PARAMETERS: dict[str, Any] = {
     # Days from submission: a warning goes out at the first, the decision is due at the second.
@@ -63,6 +69,29 @@ class Parameters:
         }
 
 
+class AwardsSoFar(Protocol):
+    """What the fund's other applications add up to, as an assessment may need it (a cap per
+    organisation and year, a yearly budget, one application per year). ``applications.selectors``
+    provides it; each question is asked of the database only when the rules ask it."""
+
+    def awarded(self, *, year: int, organization: Any = None) -> Decimal:
+        """The amount the fund awarded in ``year`` (to ``organization`` only, when given)."""
+
+    def holds_another(self, *, organization: Any, data_matches: dict[str, Any]) -> bool:
+        """Whether ``organization`` has another live or awarded application to the fund whose fields
+        include ``data_matches``."""
+
+
+class NoAwards:
+    """The awards of a fund that has none yet (an assessment made outside any application)."""
+
+    def awarded(self, *, year: int, organization: Any = None) -> Decimal:
+        return Decimal(0)
+
+    def holds_another(self, *, organization: Any, data_matches: dict[str, Any]) -> bool:
+        return False
+
+
 @dataclass(frozen=True)
 class AssessmentContext:
     """What an assessment may depend on besides the application's own fields."""
@@ -73,6 +102,7 @@ class AssessmentContext:
     currency: str
     available: Money | None = None
     application: Any = None
+    awards: AwardsSoFar = field(default_factory=NoAwards)
 
 
 @dataclass
@@ -113,17 +143,57 @@ class ReportDue:
     due_on: datetime.date
 
 
+@dataclass(frozen=True)
+class DocumentDue:
+    """A document the OPP owes after the award (the climate fund's final baseline) and its due date."""
+
+    kind: str
+    due_on: datetime.date
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the application form: its slug in the URL, its title and the fields it holds."""
+
+    slug: str
+    title: Any
+    fields: tuple[str, ...]
+
+
+# What a fund is: it gives money outright or lends it (a loan is repaid on a schedule).
+GRANT, LOAN = "grant", "loan"
+# Who receives a disbursement: the organisation itself, or a third party the application names.
+PAYEE_ORGANIZATION, PAYEE_CERTIFIER = "organization", "certifier"
+
+
 class FundRules:
     code: ClassVar[str]
+    # The fund's name, as lists, pages, letters and the API show it.
+    name: ClassVar[Any]
+    # What starts its applications' references, e.g. ``JOV`` in ``JOV-2026-00042``.
+    reference_prefix: ClassVar[str] = "APP"
+    # ``grant`` or ``loan``: a loan fund's awards get a loan, a schedule and repayments.
     kind: ClassVar[str]
     parameter_defaults: ClassVar[dict[str, Any]] = {}
     fields_serializer: ClassVar[type[serializers.Serializer]]
+    # The steps of the application form; fields left out of every step go on a last "Details" step.
+    form_steps: ClassVar[tuple[Step, ...]] = ()
+    # How many rows a repeated group of fields (seasons, members) offers on the form, by field.
+    form_rows: ClassVar[dict[str, int]] = {}
     document_kinds: ClassVar[dict[str, Any]] = {}
+    # Documents the application needs before it may be submitted.
     required_documents: ClassVar[tuple[str, ...]] = ()
+    # Documents the OPP sends after the award (while the project runs), besides its project reports.
+    post_award_documents: ClassVar[tuple[str, ...]] = ()
     # The field holding the amount asked for (None when the fund computes it, as for the subsidy).
     requested_amount_field: ClassVar[str | None] = "requested_amount"
     # What each criterion of the default rubric means, for the committee's review form.
     criterion_labels: ClassVar[dict[str, Any]] = {}
+
+    @property
+    def lends(self) -> bool:
+        """Whether the fund lends (its awards are loans, repaid on a schedule)."""
+        return self.kind == LOAN
 
     def criterion_label(self, code: str) -> str:
         """The criterion's name in the active language; a rubric edited in the admin may name
@@ -178,6 +248,16 @@ class FundRules:
         return submitted_on + datetime.timedelta(days=parameters.decision_warning_days)
 
     # ------------------------------------------------------------------ after the award
+    def payee(self, data: dict[str, Any], organization) -> tuple[str, str]:
+        """Who the award is paid to, as (``organization`` or ``certifier``, name): the organisation
+        unless the fund pays a third party the application names."""
+        return PAYEE_ORGANIZATION, organization.legal_name
+
+    def documents_due(self, data: dict[str, Any], *, parameters: Parameters) -> list[DocumentDue]:
+        """The documents the award owes after approval, with their due dates (the OPP is reminded
+        of them; one of ``post_award_documents`` each)."""
+        return []
+
     def report_requirements(self, data: dict[str, Any], *, paid_on: datetime.date,
                             parameters: Parameters) -> list[ReportDue]:
         """The reports an award owes once paid on ``paid_on`` (``reporting`` creates them)."""
@@ -191,6 +271,12 @@ class FundRules:
         JSON-ready values; raises ``serializers.ValidationError`` by field. A fund that gives money
         outright has none."""
         return {}
+
+    # ------------------------------------------------------------------ examples
+    def example_fields(self, today: datetime.date) -> dict[str, Any] | None:
+        """A complete, eligible application to the fund, as the demo fills it in (None: the demo
+        leaves the fund out)."""
+        return None
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:

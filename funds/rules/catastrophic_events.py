@@ -11,16 +11,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from applications.workflow import AWARDED
-from funds.money import Money, smallest
+from core.money import Money, smallest
 from organizations.choices import Product
 
-from .base import Assessment, AssessmentContext, FundRules, ReportDue, percent
-from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
+from .base import GRANT, Assessment, AssessmentContext, FundRules, ReportDue, Step, percent
+from .fields import FundFieldsSerializer, PlausibleDate, accepts_fund_rules_field, money_field
 
 EVENT_TYPES = {
     "hurricane": _("Hurricane"),
@@ -37,35 +35,39 @@ MAX_SEASONS = 5
 
 
 class SeasonSerializer(serializers.Serializer):
-    season = serializers.CharField(max_length=20)
-    volume = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=Decimal(0))
+    season = serializers.CharField(max_length=20, label=_("Season"))
+    volume = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=Decimal(0),
+                                      label=_("Volume"))
 
 
 class AffectedProducersSerializer(serializers.Serializer):
-    women = serializers.IntegerField(min_value=0)
-    men = serializers.IntegerField(min_value=0)
-    youth = serializers.IntegerField(min_value=0)
+    women = serializers.IntegerField(min_value=0, label=_("Women"))
+    men = serializers.IntegerField(min_value=0, label=_("Men"))
+    youth = serializers.IntegerField(min_value=0, label=_("Young people (18 to 35)"))
 
 
 class CatastrophicEventsFields(FundFieldsSerializer):
-    crop = serializers.ChoiceField(choices=Product.choices)
-    event_type = serializers.ChoiceField(choices=list(EVENT_TYPES.items()))
-    event_start = PlausibleDate(past=True)
-    event_end = PlausibleDate(past=True)
-    event_description = serializers.CharField(max_length=10000)
+    crop = serializers.ChoiceField(choices=Product.choices, label=_("Crop"))
+    event_type = serializers.ChoiceField(choices=list(EVENT_TYPES.items()), label=_("Kind of event"))
+    event_start = PlausibleDate(past=True, label=_("First day of the event"))
+    event_end = PlausibleDate(past=True, label=_("Last day of the event"))
+    event_description = serializers.CharField(max_length=10000, label=_("What happened"))
     season_productions = SeasonSerializer(
         many=True, min_length=MIN_SEASONS, max_length=MAX_SEASONS,
+        label=_("Production of past seasons"),
         help_text=_("Production of the last 3 to 5 seasons before the event."),
     )
     affected_season_volume = serializers.DecimalField(
         max_digits=16, decimal_places=3, min_value=Decimal(0),
+        label=_("Production of the affected season"),
         help_text=_("Production of the season the event struck."),
     )
-    unit = serializers.ChoiceField(choices=list(UNITS.items()))
-    reference_price = money_field(help_text=_("Price of one unit of the crop, in the fund's "
+    unit = serializers.ChoiceField(choices=list(UNITS.items()), label=_("Unit"))
+    reference_price = money_field(label=_("Reference price per unit"),
+                                  help_text=_("Price of one unit of the crop, in the fund's "
                                               "currency."))
-    affected_producers = AffectedProducersSerializer()
-    accepts_fund_rules = MustAccept()
+    affected_producers = AffectedProducersSerializer(label=_("Producers affected"))
+    accepts_fund_rules = accepts_fund_rules_field()
 
     def validate(self, attrs):
         start, end = attrs.get("event_start"), attrs.get("event_end")
@@ -116,8 +118,18 @@ def baseline_production(volumes: list[Decimal]) -> Decimal:
 
 class CatastrophicEventsRules(FundRules):
     code = "catastrophic-events"
-    kind = "grant"
+    name = _("Catastrophic events fund")
+    reference_prefix = "CAT"
+    kind = GRANT
     fields_serializer = CatastrophicEventsFields
+    form_steps = (
+        Step("event", _("The event"),
+             ("crop", "event_type", "event_start", "event_end", "event_description")),
+        Step("production", _("Production and loss"),
+             ("season_productions", "affected_season_volume", "unit", "reference_price")),
+        Step("producers", _("Producers affected"), ("affected_producers", "accepts_fund_rules")),
+    )
+    form_rows = {"season_productions": 5}
     document_kinds = {
         "damage_evidence": _("Evidence of the damage (photos, reports)"),
         "production_records": _("Production records"),
@@ -201,12 +213,19 @@ class CatastrophicEventsRules(FundRules):
         )
 
     def remaining_cap(self, ctx: AssessmentContext) -> Money:
-        from applications.models import Application
-
-        awarded = Application.objects.filter(
-            fund__code=self.code,
-            organization=ctx.organization,
-            status__in=AWARDED,
-            decided_at__year=ctx.on.year,
-        ).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
+        awarded = ctx.awards.awarded(year=ctx.on.year, organization=ctx.organization)
         return Money(ctx.parameters.cap_per_organization - awarded, ctx.currency)
+
+    def example_fields(self, today):
+        return {
+            "crop": "coffee", "event_type": "drought",
+            "event_start": (today - datetime.timedelta(days=60)).isoformat(),
+            "event_end": (today - datetime.timedelta(days=20)).isoformat(),
+            "event_description": "Seca prolongada na florada do café.",
+            "season_productions": [{"season": "2022-23", "volume": "900"},
+                                   {"season": "2023-24", "volume": "950"},
+                                   {"season": "2024-25", "volume": "1000"}],
+            "affected_season_volume": "500", "unit": "qq", "reference_price": "120.00",
+            "affected_producers": {"women": 9, "men": 13, "youth": 6},
+            "accepts_fund_rules": True,
+        }

@@ -9,36 +9,33 @@ certification year. The payee is the certification body named on the invoice.
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from applications.workflow import AWARDED
-from funds.money import Money, minor_unit, quantize, smallest
+from core.money import Money, minor_unit, quantize, smallest
 from organizations.choices import Grade
 
-from .base import Assessment, AssessmentContext, FundRules, ReportDue, percent
+from .base import GRANT, PAYEE_CERTIFIER, Assessment, AssessmentContext, FundRules, ReportDue, Step, percent
 from .fields import FundFieldsSerializer, money_field
-
-# States in which an application holds (or may still obtain) the year's subsidy.
-_HOLDING_STATES = (
-    "submitted", "screening", "information_requested", "committee_review", "approved",
-    "conditions_accepted", "in_execution", "reporting", "closed",
-)
 
 
 class CertificationSubsidyFields(FundFieldsSerializer):
-    invoice_amount = money_field(help_text=_("Amount of the pending certification invoice."))
+    invoice_amount = money_field(label=_("Invoice amount"),
+                                 help_text=_("Amount of the pending certification invoice."))
     invoice_currency = serializers.RegexField(
-        r"^[A-Z]{3}$", help_text=_("ISO 4217 code of the invoice's currency, e.g. USD or EUR.")
+        r"^[A-Z]{3}$", label=_("Invoice currency"),
+        help_text=_("ISO 4217 code of the invoice's currency, e.g. USD or EUR."),
     )
-    invoice_number = serializers.CharField(max_length=64)
+    invoice_number = serializers.CharField(max_length=64, label=_("Invoice number"))
     certifier = serializers.CharField(
-        max_length=120, help_text=_("The certification body that issued the invoice (the payee).")
+        max_length=120, label=_("Certification body"),
+        help_text=_("The certification body that issued the invoice (the payee)."),
     )
-    certification_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    certification_year = serializers.IntegerField(min_value=2000, max_value=2100,
+                                                  label=_("Certification year"))
     exchange_rate = serializers.DecimalField(
         max_digits=18, decimal_places=8, min_value=Decimal("0.00000001"), required=False,
+        label=_("Exchange rate"),
         help_text=_("Units of the fund's currency per unit of the invoice's currency, when they "
                     "differ."),
     )
@@ -46,8 +43,15 @@ class CertificationSubsidyFields(FundFieldsSerializer):
 
 class CertificationSubsidyRules(FundRules):
     code = "certification-subsidy"
-    kind = "grant"
+    name = _("Fairtrade certification subsidy fund")
+    reference_prefix = "CERT"
+    kind = GRANT
     fields_serializer = CertificationSubsidyFields
+    form_steps = (
+        Step("invoice", _("The certification invoice"),
+             ("invoice_amount", "invoice_currency", "invoice_number", "certifier", "certification_year",
+              "exchange_rate")),
+    )
     document_kinds = {
         "audited_financial_statements": _("Signed audited financial statements"),
         "pending_invoice": _("Pending certification invoice"),
@@ -131,25 +135,20 @@ class CertificationSubsidyRules(FundRules):
         )
 
     def remaining_annual_budget(self, ctx: AssessmentContext) -> Money:
-        from applications.models import Application
-
-        awarded = Application.objects.filter(
-            fund__code=self.code, status__in=AWARDED, decided_at__year=ctx.on.year
-        ).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
+        awarded = ctx.awards.awarded(year=ctx.on.year)
         return Money(ctx.parameters.annual_budget - awarded, ctx.currency)
 
     def has_other_subsidy(self, ctx: AssessmentContext, year: int) -> bool:
-        from applications.models import Application
+        """Whether the organisation holds (or may still obtain) another subsidy for ``year``."""
+        return ctx.awards.holds_another(organization=ctx.organization,
+                                        data_matches={"certification_year": year})
 
-        others = Application.objects.filter(
-            fund__code=self.code,
-            organization=ctx.organization,
-            status__in=_HOLDING_STATES,
-            data__certification_year=year,
-        )
-        if ctx.application is not None and ctx.application.pk:
-            others = others.exclude(pk=ctx.application.pk)
-        return others.exists()
+    def payee(self, data, organization) -> tuple[str, str]:
+        """The certification body named on the invoice, when the application names one."""
+        certifier = (data or {}).get("certifier")
+        if certifier:
+            return PAYEE_CERTIFIER, str(certifier)
+        return super().payee(data, organization)
 
     def submission_errors(self, data, ctx):
         errors = super().submission_errors(data, ctx)

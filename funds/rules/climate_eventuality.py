@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.money import Money, smallest
+from core.money import Money, smallest
 
-from .base import Assessment, AssessmentContext, FundRules, ReportDue
-from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
+from .base import GRANT, Assessment, AssessmentContext, DocumentDue, FundRules, ReportDue, Step
+from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, accepts_fund_rules_field, money_field
 
 PURPOSES = {
     "prevention": _("Prevention"),
@@ -23,30 +23,39 @@ PURPOSES = {
 
 
 class IndicatorSerializer(serializers.Serializer):
-    indicator = serializers.CharField(max_length=200)
-    value = serializers.DecimalField(max_digits=18, decimal_places=4)
-    unit = serializers.CharField(max_length=40)
+    indicator = serializers.CharField(max_length=200, label=_("Indicator"))
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, label=_("Value"))
+    unit = serializers.CharField(max_length=40, label=_("Unit"))
 
 
 class ClimateEventualityFields(FundFieldsSerializer):
-    purpose = serializers.ChoiceField(choices=list(PURPOSES.items()))
-    project_description = serializers.CharField(max_length=10000)
-    requested_amount = money_field()
-    project_end_date = PlausibleDate(future=True)
+    purpose = serializers.ChoiceField(choices=list(PURPOSES.items()), label=_("Purpose"))
+    project_description = serializers.CharField(max_length=10000, label=_("Project description"))
+    requested_amount = money_field(label=_("Amount requested"))
+    project_end_date = PlausibleDate(future=True, label=_("Project end date"))
     baseline = IndicatorSerializer(
-        many=True, allow_empty=False, max_length=50,
+        many=True, allow_empty=False, max_length=50, label=_("Baseline indicators"),
         help_text=_("The intervention's indicators before it starts."),
     )
     commits_to_final_baseline = MustAccept(
-        help_text=_("The OPP will measure the same indicators after the project ends.")
+        label=_("We commit to measure a final baseline after the project"),
+        help_text=_("The OPP will measure the same indicators after the project ends."),
     )
-    accepts_fund_rules = MustAccept()
+    accepts_fund_rules = accepts_fund_rules_field()
 
 
 class ClimateEventualityRules(FundRules):
     code = "climate-eventuality"
-    kind = "grant"
+    name = _("Climate eventuality fund")
+    reference_prefix = "CLIM"
+    kind = GRANT
     fields_serializer = ClimateEventualityFields
+    form_steps = (
+        Step("project", _("The project"),
+             ("purpose", "project_description", "requested_amount", "project_end_date")),
+        Step("baseline", _("Baseline"), ("baseline", "commits_to_final_baseline", "accepts_fund_rules")),
+    )
+    form_rows = {"baseline": 6}
     document_kinds = {
         "baseline_study": _("Baseline study"),
         "project_plan": _("Project plan and budget"),
@@ -54,6 +63,7 @@ class ClimateEventualityRules(FundRules):
         "other": _("Other supporting document"),
     }
     required_documents = ()
+    post_award_documents = ("final_baseline",)
     criterion_labels = {
         "climate_relevance": _("Relevance to the climate risk"),
         "feasibility": _("Feasibility of the plan and budget"),
@@ -71,6 +81,15 @@ class ClimateEventualityRules(FundRules):
         "reports_block_next_tranche": True,
         "reports_required_to_close": True,
     }
+
+    def documents_due(self, data, *, parameters) -> list[DocumentDue]:
+        """The final baseline (endline), ``final_baseline_due_days`` after the project's end."""
+        try:
+            end = datetime.date.fromisoformat(data.get("project_end_date") or "")
+        except (TypeError, ValueError):
+            return []
+        return [DocumentDue("final_baseline",
+                            end + datetime.timedelta(days=int(parameters.final_baseline_due_days)))]
 
     def report_requirements(self, data, *, paid_on, parameters) -> list[ReportDue]:
         try:
@@ -101,3 +120,17 @@ class ClimateEventualityRules(FundRules):
         if max_award is not None and max_award.amount < Decimal(0):
             max_award = Money.zero(ctx.currency)
         return Assessment(eligible=not reasons, max_award=max_award, reasons=reasons)
+
+    def example_fields(self, today):
+        return {
+            "purpose": "adaptation",
+            "project_description": "Riego por goteo y cosecha de agua en 40 fincas de café.",
+            "requested_amount": "9000.00",
+            "project_end_date": (today + datetime.timedelta(days=30)).isoformat(),
+            "baseline": [
+                {"indicator": "Hectáreas con riego", "value": "12", "unit": "ha"},
+                {"indicator": "Rendimiento de café", "value": "14", "unit": "qq/ha"},
+            ],
+            "commits_to_final_baseline": True,
+            "accepts_fund_rules": True,
+        }

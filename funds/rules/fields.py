@@ -1,11 +1,12 @@
 """Field types shared by the funds' application serializers."""
 
-import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from core.parsing import EARLIEST_DATE, LATEST_DATE
 
 
 def money_field(**kwargs) -> serializers.DecimalField:
@@ -14,9 +15,6 @@ def money_field(**kwargs) -> serializers.DecimalField:
     )
 
 
-# Dates outside these years are typing mistakes (0001-01-01, 9999-12-31), never real events.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2100, 12, 31)
 
 
 class PlausibleDate(serializers.DateField):
@@ -68,3 +66,8 @@ class FundFieldsSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return value
+
+
+def accepts_fund_rules_field() -> MustAccept:
+    """The declaration every fund asks for: the OPP has read and accepts the fund's rules."""
+    return MustAccept(label=_("We have read and accept the fund's rules"))

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.money import Money, smallest
 from funds.lending import (
     MONTHS_PER_PERIOD,
     RepaymentFrequency,
@@ -20,37 +21,42 @@ from funds.lending import (
     harvest_dates_checked,
     months_spanned,
 )
-from funds.money import Money, smallest
 from organizations.choices import Gender
 
-from .base import Assessment, AssessmentContext, FundRules, Parameters, ReportDue
-from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, money_field
+from .base import LOAN, Assessment, AssessmentContext, FundRules, Parameters, ReportDue, Step
+from .fields import FundFieldsSerializer, PlausibleDate, accepts_fund_rules_field, money_field
 
 
 class MemberSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    birth_date = PlausibleDate(past=True)
-    gender = serializers.ChoiceField(choices=Gender.choices)
+    name = serializers.CharField(max_length=120, label=_("Full name"))
+    birth_date = PlausibleDate(past=True, label=_("Date of birth"))
+    gender = serializers.ChoiceField(choices=Gender.choices, label=_("Gender"))
 
 
 class YouthRevolvingFields(FundFieldsSerializer):
-    project_title = serializers.CharField(max_length=200)
-    project_description = serializers.CharField(max_length=10000)
+    project_title = serializers.CharField(max_length=200, label=_("Project title"))
+    project_description = serializers.CharField(max_length=10000, label=_("Project description"))
     value_chain_link = serializers.CharField(
-        max_length=4000,
+        max_length=4000, label=_("Link to the value chain"),
         help_text=_("How the project links to the OPP's product value chain, or how it diversifies "
                     "income."),
     )
-    requested_amount = money_field()
-    term_months = serializers.IntegerField(min_value=1, max_value=120)
-    grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0)
-    repayment_frequency = serializers.ChoiceField(choices=RepaymentFrequency.choices)
+    requested_amount = money_field(label=_("Amount requested"))
+    term_months = serializers.IntegerField(min_value=1, max_value=120, label=_("Term (months)"))
+    grace_months = serializers.IntegerField(min_value=0, max_value=60, default=0,
+                                            label=_("Grace on principal (months)"))
+    repayment_frequency = serializers.ChoiceField(choices=RepaymentFrequency.choices,
+                                                  label=_("Repayment frequency"))
     harvest_dates = serializers.ListField(
         child=serializers.DateField(), required=False, max_length=60,
+        label=_("Harvest repayment dates"),
         help_text=_("With harvest repayments: the dates on which the group will repay."),
+        style={"page_help": _("Only for repayment at harvest: dates as YYYY-MM-DD, separated by commas.")},
     )
-    members = MemberSerializer(many=True, allow_empty=False, max_length=200)
-    accepts_fund_rules = MustAccept()
+    members = MemberSerializer(many=True, allow_empty=False, max_length=200,
+                               label=_("Members of the group"),
+                               help_text=_("At least 3 members, all aged 18 to 35."))
+    accepts_fund_rules = accepts_fund_rules_field()
 
     def validate(self, attrs):
         if attrs.get("repayment_frequency") == RepaymentFrequency.HARVEST and not attrs.get("harvest_dates"):
@@ -73,8 +79,17 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 class YouthRevolvingRules(FundRules):
     code = "youth-revolving"
-    kind = "loan"
+    name = _("Youth revolving fund for Fair Trade")
+    reference_prefix = "JOV"
+    kind = LOAN
     fields_serializer = YouthRevolvingFields
+    form_steps = (
+        Step("project", _("The project"), ("project_title", "project_description", "value_chain_link")),
+        Step("loan", _("The loan"),
+             ("requested_amount", "term_months", "grace_months", "repayment_frequency", "harvest_dates")),
+        Step("group", _("The youth group"), ("members", "accepts_fund_rules")),
+    )
+    form_rows = {"members": 12}
     document_kinds = {
         "opp_endorsement_letter": _("OPP endorsement letter"),
         "other": _("Other supporting document"),
@@ -118,19 +133,23 @@ class YouthRevolvingRules(FundRules):
         params = ctx.parameters
         reasons = []
         members = data.get("members") or []
-        ages = []
+        aged = []
         for member in members:
             birth = member.get("birth_date")
             if birth:
-                ages.append(age_on(datetime.date.fromisoformat(str(birth)), ctx.on))
+                born = datetime.date.fromisoformat(str(birth))
+                aged.append((member.get("name") or "", age_on(born, ctx.on)))
+        ages = [age for _name, age in aged]
         if len(members) < params.min_members:
             reasons.append(_("The group needs at least %d members.") % params.min_members)
-        out_of_range = [age for age in ages if not params.min_age <= age <= params.max_age]
-        if out_of_range:
-            reasons.append(
-                _("Every member must be aged %(min)d to %(max)d on the submission date.")
-                % {"min": params.min_age, "max": params.max_age}
-            )
+        # Each member out of the age range is named, so the group knows whom to replace.
+        for name, age in aged:
+            if not params.min_age <= age <= params.max_age:
+                reasons.append(
+                    _("%(name)s is %(age)d on the submission date: every member must be aged %(min)d to "
+                      "%(max)d.") % {"name": name or _("A member"), "age": age, "min": params.min_age,
+                                     "max": params.max_age}
+                )
         term = data.get("term_months")
         grace = data.get("grace_months") or 0
         if term is not None and term > params.max_term_months:
@@ -194,7 +213,8 @@ class YouthRevolvingRules(FundRules):
                 % {"min": params.min_annual_interest_rate, "max": params.max_annual_interest_rate}
             ]
 
-        frequency = given.get("repayment_frequency", data.get("repayment_frequency", "monthly"))
+        frequency = given.get("repayment_frequency",
+                              data.get("repayment_frequency", RepaymentFrequency.MONTHLY))
         term = None
         if frequency != RepaymentFrequency.HARVEST:  # harvest loans last as long as their dates
             term = _whole(given.get("term_months", data.get("term_months")), "term_months", errors)

@@ -6,7 +6,7 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils.translation import get_language
 
-from funds.money import Money
+from core.money import Money
 
 register = template.Library()
 
@@ -47,6 +47,14 @@ def number(value, decimals=None):
     if decimals is not None:
         pattern = "#,##0." + "0" * int(decimals) if int(decimals) else "#,##0"
     return format_decimal(amount, format=pattern, locale=babel_locale())
+
+
+@register.filter
+def number_input(value):
+    """A stored number as an input of the page shows it ("4.000,50" in Spanish); empty for none."""
+    from portal.numbers import number_input_value
+
+    return number_input_value(value)
 
 
 @register.filter

@@ -81,9 +81,21 @@ def _date(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
+def _assessed(application) -> str:
+    """The maximum award the assessment gave (annotated as ``assessed_max``), and whether eligible."""
+    amount = getattr(application, "assessed_max", None)
+    if amount in (None, ""):
+        return "—"
+    text = _e(money(amount, application.currency))
+    if getattr(application, "assessed_eligible", None) in (False, "false", 0):
+        text += f' <small class="bad">{_e(gettext("not eligible"))}</small>'
+    return text
+
+
 @register.simple_tag
-def application_rows(rows, batch=False):
-    """The body rows of ``portal/_app_table.html``: reference, organisation, fund, state, amount, clock."""
+def application_rows(rows, batch=False, assessed=False):
+    """The body rows of ``portal/_app_table.html``: reference, organisation, fund, state, amount, clock
+    (and, in the secretariat's queue, the assessed amount)."""
     language = get_language()
     states = _labels(Application, "status", language)
     countries = _labels(Organization, "country", language)
@@ -100,7 +112,9 @@ def application_rows(rows, batch=False):
             f"<td>{_e(application.fund.name)}</td>"
             f'<td><span class="badge {status_class(application.status)}">'
             f"{_e(states.get(application.status, application.status))}</span></td>"
-            f'<td class="num">{_e(_amount(application))}</td><td>{clock(application)}</td></tr>'
+            f'<td class="num">{_e(_amount(application))}</td>'
+            + (f'<td class="num">{_assessed(application)}</td>' if assessed else "")
+            + f"<td>{clock(application)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 (every value escaped above)
 

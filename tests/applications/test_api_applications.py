@@ -228,16 +228,16 @@ def test_oversized_upload_is_refused(api_as, settings):
     assert "limit" in response.json()["file"][0]
 
 
-def test_good_uploads_and_replacement_keeps_the_old_version(api_as):
+def test_good_uploads_are_kept_side_by_side_several_of_one_kind(api_as):
     application = drive(fund_code="catastrophic-events", to="draft")
     client = api_as(application.applicant)
     assert upload(client, application, "foto.png", PNG_BYTES, content_type="image/png").status_code == 201
     assert upload(client, application, "informe.docx", GOOD_DOCX).status_code == 201
     documents = client.get(f"/api/v1/applications/{application.pk}/documents/").json()
-    current = [d for d in documents if d["is_current"]]
-    replaced = [d for d in documents if not d["is_current"]]
-    assert len(current) == 1 and current[0]["original_name"] == "informe.docx"
-    assert len(replaced) == 2  # the PDF from the draft and the PNG, both kept
+    assert all(d["is_current"] for d in documents)
+    # The PDF from the draft, the PNG and the Word file: three files of the one kind, none replaced.
+    assert len(documents) == 3 and len({d["kind"] for d in documents}) == 1
+    current = [d for d in documents if d["original_name"] == "informe.docx"]
     assert current[0]["content_type"].endswith("wordprocessingml.document")
 
     response = client.get(current[0]["url"])

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from applications import services
-from applications.errors import Refused
 from applications.models import Application
+from core.errors import Refused
 from funds.ledger import fund_balances
 from tests.workflow import drive, review_all
 

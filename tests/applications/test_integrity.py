@@ -9,9 +9,9 @@ from django.conf import settings
 from django.test import Client
 
 from applications import services
-from applications.errors import Invalid, NotPermitted
 from applications.models import Application, ApplicationChange, Review
 from applications.reviews import quorum_status, review_submit
+from core.errors import Invalid, NotPermitted
 from funds.models import Fund, FundParameters
 from organizations.choices import Role
 from organizations.models import User

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from applications import services
-from applications.errors import Invalid, NotPermitted, WrongState
 from applications.reviews import quorum_status, review_submit
+from core.errors import Invalid, NotPermitted, WrongState
 from funds.ledger import fund_balances
 from funds.models import Fund
 from organizations.choices import Role

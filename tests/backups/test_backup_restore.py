@@ -76,10 +76,10 @@ def fresh_database(tmp_path):
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def manage(*args, database_url, media_root):
+def manage(*args, database_url, media_root, passphrase=""):
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.base", DATABASE_URL=database_url,
-               MEDIA_ROOT=str(media_root))
+               MEDIA_ROOT=str(media_root), BACKUP_PASSPHRASE=passphrase)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300)
 
@@ -138,3 +138,38 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(tmp_path):
         read_manifest(damaged)
     with pytest.raises(BackupError, match="not a Fondos backup"):
         read_manifest(tmp_path / "nowhere")
+
+
+@pytest.mark.skipif(shutil.which("gpg") is None, reason="GnuPG is not installed (Debian: gnupg)")
+def test_an_encrypted_backup_restores_only_with_its_passphrase(api_as, settings, tmp_path, fresh_database):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.BACKUP_PASSPHRASE = "correct horse battery staple"
+    books_with_a_paid_grant(api_as)
+    backup = backup_create(directory=tmp_path / "backups")
+    dump = "database.dump" if connection.vendor == "postgresql" else "database.sqlite3"
+    assert sorted(path.name for path in backup.iterdir()) == sorted(
+        [MANIFEST, "media.tar.gz.gpg", f"{dump}.gpg"])
+    assert read_manifest(backup)["encryption"] == "gpg-symmetric-aes256"
+    [(_, _, letter_file)] = original(LETTERS)
+    letter = (Path(settings.MEDIA_ROOT) / letter_file).read_bytes()
+    organization = Disbursement.objects.get().application.organization.legal_name.encode()
+    for path in backup.iterdir():
+        content = path.read_bytes()
+        if path.name != MANIFEST:  # owner only; neither the letter nor the names in the database in clear
+            assert path.stat().st_mode & 0o077 == 0
+            assert letter[:4096] not in content and organization not in content
+            assert not content.startswith((b"PGDMP", b"SQLite format", b"\x1f\x8b"))
+
+    database_url, database = fresh_database
+    media_root = tmp_path / "restored-media"
+    for passphrase, refusal in (("", "the backup is encrypted"), ("wrong", "cannot decrypt")):
+        refused = manage("restore", str(backup), database_url=database_url, media_root=media_root,
+                         passphrase=passphrase)
+        assert refused.returncode != 0 and refusal in refused.stderr, refused.stderr
+        assert not media_root.exists()  # refused before anything was written
+    restored = manage("restore", str(backup), database_url=database_url, media_root=media_root,
+                      passphrase="correct horse battery staple")
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "1 issued letters, 1 documents checked: all consistent" in restored.stdout
+    assert query(database, LEDGER) == original(LEDGER)
+    assert (media_root / letter_file).read_bytes() == letter

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.money import minor_unit
 from disbursements.amortization import (
     FREQUENCIES,
     HARVEST,
@@ -19,7 +20,6 @@ from disbursements.amortization import (
     build_schedule,
     days_30e_360,
 )
-from funds.money import minor_unit
 
 CENT = Decimal("0.01")
 SHARED_DIR = Path(

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from applications import services
-from applications.errors import Invalid
+from core.errors import Invalid
 from funds.ledger import fund_balances, fund_capital_add
 from funds.models import Fund, FundCode, FundKind
 from tests.workflow import cast_for, drive, review_all

@@ -208,7 +208,7 @@ def test_the_chair_approves_harvest_dates_from_the_page_and_sees_why_when_they_a
 
 def test_harvest_dates_beyond_the_funds_term_are_refused_at_submission():
     from applications import services as application_services
-    from applications.errors import Invalid
+    from core.errors import Invalid
 
     fields = _harvest_fields()
     fields["harvest_dates"] = [_days(90)[0], add_months(timezone.localdate(), 40).isoformat()]

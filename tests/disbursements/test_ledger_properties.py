@@ -17,7 +17,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from applications.errors import Refused
+from core.errors import Refused
 from disbursements.models import LIVE_LOAN_STATES, Disbursement, Loan, Repayment
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments, write_offs

@@ -123,7 +123,7 @@ def test_a_split_too_large_for_the_books_is_a_400(api_as, approved_tranche):
 
 
 def test_the_services_refuse_what_the_pages_send_too_large(loan):
-    from applications.errors import Invalid
+    from core.errors import Invalid
 
     with pytest.raises(Invalid):
         repayments.repayment_record(loan_id=loan.pk, by=loan.finance, amount="1e20", paid_on=TODAY,

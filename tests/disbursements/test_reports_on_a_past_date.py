@@ -87,3 +87,66 @@ def test_collections_of_a_past_period_keep_a_repayment_reversed_after_it():
 
     assert reports.collections(**period)["amount"] == "260.00"
     assert reports.collections(start=_ago(45), end=timezone.localdate())["amount"] == "0.00"
+
+
+def _figures(html: str) -> str:
+    import re
+
+    return re.search(r'<div class="figures portfolio-figures">(.*?)</div>\n</div>', html, re.S).group(1)
+
+
+def test_balances_and_the_finance_page_on_a_past_date_do_not_see_a_later_payment_or_reversal(api_as):
+    """The report's balances for a past date come from the ledger as it stood that day, and a
+    reversal after it (which moves the split of the loan's other repayments) changes nothing there."""
+    from django.test import Client
+
+    day = _ago(20)
+    kept = paid_loan(paid_on=_ago(100))
+    first = _pay(kept, "first", "300.00", _ago(60))
+    _pay(kept, "second", "1400.00", _ago(30))  # its split moves when the first is reversed
+    finance = kept.finance
+    finance.language = "en"
+    finance.save(update_fields=["language"])
+    url = f"/api/v1/reports/portfolio/?on={day.isoformat()}&fund=youth-revolving"
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(finance)
+    before = api_as(finance).get(url).json()
+    page_before = page.get(f"/finance/loans/?on={day.isoformat()}")
+    assert page_before.status_code == 200
+
+    # After the day: a loan paid out, a repayment, and the reversal of a repayment made before it.
+    paid_loan(paid_on=_ago(5))
+    _pay(kept, "after", "700.00", _ago(2))
+    repayments.repayment_reverse(repayment_id=first.pk, by=finance, reason="Bounced")
+
+    after = api_as(finance).get(url).json()
+    assert after == before
+    [books] = before["balances"]
+    # The books that day agree with the loans that day, and cash holds each repayment once.
+    assert D(books["outstanding"]) == D(before["outstanding"])
+    assert before["collections"]["repayments"] == 0 or before["collections"]["to"] == day.isoformat()
+    today = api_as(finance).get("/api/v1/reports/portfolio/?fund=youth-revolving").json()
+    assert D(today["balances"][0]["cash"]) != D(books["cash"])
+
+    page_after = page.get(f"/finance/loans/?on={day.isoformat()}").content.decode()
+    assert _figures(page_after) == _figures(page_before.content.decode())
+    assert f"{D(books['outstanding']):,.2f}" in _figures(page_after)
+    assert _figures(page_after) != _figures(page.get("/finance/loans/").content.decode())
+
+
+def test_a_reversal_books_the_moved_split_from_its_own_day_never_twice_before_it():
+    """Property of the ledger: on every day, cash received on a loan's repayments is the sum of the
+    repayments standing that day, however often they were reallocated since."""
+    from funds.ledger import balances_by_fund
+
+    loan = paid_loan(paid_on=_ago(100))
+    fund = loan.fund
+    start_cash = balances_by_fund([fund], on=_ago(99))[fund.pk].cash
+    made = [_pay(loan, f"k{n}", amount, _ago(days))
+            for n, (amount, days) in enumerate([("250.00", 80), ("600.00", 50), ("320.00", 20)])]
+    repayments.repayment_reverse(repayment_id=made[0].pk, by=loan.finance, reason="Bounced")
+    repayments.repayment_reverse(repayment_id=made[1].pk, by=loan.finance, reason="Mistake")
+    for days in (90, 80, 60, 50, 30, 20, 1):
+        on = _ago(days)
+        standing = sum((D(r.amount) for r in made if r.paid_on <= on), D(0))
+        assert balances_by_fund([fund], on=on)[fund.pk].cash == start_cash + standing, on

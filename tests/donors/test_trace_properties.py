@@ -20,7 +20,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from applications.errors import Refused
+from core.errors import Refused
 from disbursements.models import Disbursement, Loan
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.money import Money
 from funds.models import Fund, FundCode, FundParameters
-from funds.money import Money
 from funds.rules import rules_for
 from funds.rules.base import AssessmentContext
 from funds.rules.catastrophic_events import Loss, baseline_production

@@ -148,3 +148,71 @@ def test_api_lists_and_serves_the_definitive_schedule(tranche, api_as, django_ca
     stranger = api_as(OppUserFactory())
     assert stranger.get(f"/api/v1/schedule-documents/{document.pk}/pdf/").status_code == 404
     assert stranger.get("/api/v1/schedule-documents/").json()["count"] == 0
+
+
+def test_a_reschedule_issues_a_new_definitive_schedule_the_old_one_stays_superseded_and_the_opp_is_told(
+        tranche, api_as, django_capture_on_commit_callbacks):
+    _pay(tranche, django_capture_on_commit_callbacks)
+    old = ScheduleDocument.objects.get()
+    old_file, old_digest = old.file.open("rb").read(), old.sha256
+    loan = Loan.objects.get(application=tranche.application)
+    finance = tranche.application.cast.finance
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(finance).post(
+            f"/api/v1/loans/{loan.pk}/reschedule/",
+            {"starts_on": TODAY.isoformat(), "term_months": 24, "reason": "Sequía en la zona"}, format="json",
+        )
+
+    assert response.status_code == 200, response.content
+    loan.refresh_from_db()
+    old.refresh_from_db()
+    new = ScheduleDocument.objects.exclude(pk=old.pk).get()
+    assert new.disbursement is None and new.supersedes == old
+    assert new.schedule_version == loan.schedule_version == 2
+    assert new.status == LetterStatus.RENDERED and new.reschedule_reason == "Sequía en la zona"
+    # The old document stays as it was issued, marked superseded.
+    assert old.status == LetterStatus.RENDERED and old.sha256 == old_digest
+    assert old.file.open("rb").read() == old_file
+    text = pdf_text(new.file.open("rb").read())
+    assert old.reference in text and "Sequía en la zona" in text
+    from letters.rendering import Formatter
+
+    last = loan.instalments.filter(is_current=True).order_by("n").last()
+    assert last.n == 24 and Formatter("es", "USD").date(last.due_date, "medium") in text  # the new rows
+    with translation.override("es"):
+        assert "reprogram" in text.lower()
+
+    listed = {row["id"]: row for row in api_as(tranche.application.applicant).get(
+        f"/api/v1/schedule-documents/?loan={loan.pk}").json()["results"]}
+    assert listed[old.pk]["superseded_by"] == new.pk and listed[new.pk]["superseded_by"] is None
+    assert listed[new.pk]["reschedule_reason"] == "Sequía en la zona"
+
+    notice = Notification.objects.get(kind=Kind.LOAN_RESCHEDULED, recipient=tranche.application.applicant)
+    assert notice.in_app and new.reference in notice.body and "Sequía en la zona" in notice.body
+    first = loan.instalments.filter(is_current=True).order_by("n").first()
+    with translation.override("es"):
+        assert formats.date_format(first.due_date, "DATE_FORMAT") in notice.body
+    assert any(new.reference in message.body for message in mail.outbox)
+
+
+def test_a_reschedule_issues_one_document_and_one_notice_however_often_its_handlers_run(
+        tranche, django_capture_on_commit_callbacks):
+    from disbursements.services import loans as loan_services
+
+    _pay(tranche, django_capture_on_commit_callbacks)
+    loan = Loan.objects.get(application=tranche.application)
+    with django_capture_on_commit_callbacks(execute=True):
+        loan_services.loan_reschedule(loan_id=loan.pk, by=tranche.application.cast.finance, starts_on=TODAY,
+                                      term_months=18, reason="Helada")
+    loan.refresh_from_db()
+    new = ScheduleDocument.objects.get(loan=loan, disbursement__isnull=True)
+    notices = Notification.objects.filter(kind=Kind.LOAN_RESCHEDULED).count()
+    # Run again (a retried handler): nothing new is written.
+    from notifications.payments import on_reschedule as tell
+
+    assert schedules.schedule_document_on_reschedule(loan=loan, application=loan.application,
+                                                     reason="Helada") == new
+    tell(loan=loan, application=loan.application, reason="Helada")
+    assert ScheduleDocument.objects.filter(loan=loan).count() == 2
+    assert Notification.objects.filter(kind=Kind.LOAN_RESCHEDULED).count() == notices >= 1

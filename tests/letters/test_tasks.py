@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 
-from applications.errors import NotPermitted, WrongState
+from core.errors import NotPermitted, WrongState
 from letters import services
 from letters.models import Letter, LetterStatus
 from letters.tasks import email_letter, render_letter

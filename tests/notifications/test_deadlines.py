@@ -171,3 +171,55 @@ def test_run_deadlines_command_does_the_same_work(committed):
     assert notices(Kind.DECISION_WARNING).count() == 2
     assert Deadline.objects.get(application=app, kind="decision_warning").outcome == "notified"
     assert Application.objects.get(pk=app.pk).status == "submitted"
+
+
+def _chair_conflicted(cast):
+    """An application in committee review whose chair declared a conflict of interest; its first
+    member is also the fund's deputy chair."""
+    from organizations.choices import Role
+    from tests.factories import grant_role
+
+    with at(START):
+        app = drive(fund_code="catastrophic-events", to="committee_review", cast=cast)
+        review_submit(application_id=app.pk, by=cast.chair, conflict_of_interest=True,
+                      comment="Soy socio de la cooperativa.")
+    deputy = cast.members[0]
+    grant_role(deputy, Role.DEPUTY_CHAIR, "catastrophic-events")
+    return app, deputy
+
+
+def test_decision_notices_go_to_the_deputy_when_the_chair_has_a_conflict(committed):
+    cast = cast_for("catastrophic-events")
+    app, deputy = _chair_conflicted(cast)
+    assert app.decision_warning_on == days(30)
+
+    sweep_twice(days(30), committed)
+    warned = set(notices(Kind.DECISION_WARNING).values_list("recipient_id", flat=True))
+    assert warned == {cast.secretariat.pk, deputy.pk}
+    sweep_twice(days(46), committed)
+    overdue = set(notices(Kind.DECISION_OVERDUE).values_list("recipient_id", flat=True))
+    assert overdue == {cast.secretariat.pk, deputy.pk}
+    assert not notices(recipient=cast.chair).filter(kind__in=[Kind.DECISION_WARNING,
+                                                               Kind.DECISION_OVERDUE]).exists()
+
+
+def test_decision_notices_go_to_the_secretariat_when_the_fund_says_so(committed):
+    from funds.models import FundParameters
+
+    cast = cast_for("catastrophic-events")
+    app, _deputy = _chair_conflicted(cast)
+    FundParameters.objects.create(fund=app.fund, valid_from=datetime.date(2000, 1, 1),
+                                  values={"conflicted_chair_replaced_by": "secretariat"})
+
+    sweep_twice(days(30), committed)
+    assert set(notices(Kind.DECISION_WARNING).values_list("recipient_id", flat=True)) == {cast.secretariat.pk}
+
+
+def test_a_deputy_with_a_conflict_too_leaves_the_notices_to_the_secretariat(committed):
+    cast = cast_for("catastrophic-events")
+    app, deputy = _chair_conflicted(cast)
+    with at(START):
+        review_submit(application_id=app.pk, by=deputy, conflict_of_interest=True, comment="Mi primo.")
+
+    sweep_twice(days(30), committed)
+    assert set(notices(Kind.DECISION_WARNING).values_list("recipient_id", flat=True)) == {cast.secretariat.pk}

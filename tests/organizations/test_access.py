@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from applications.errors import Invalid, NotPermitted
+from core.errors import Invalid, NotPermitted
 from organizations import emails, services
 from organizations.access import access_for
 from organizations.accounts import verified_email

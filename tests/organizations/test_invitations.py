@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from applications.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, NotPermitted, WrongState
 from organizations import services
 from organizations.accounts import hash_token, verified_email
 from organizations.models import Invitation, User

@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from applications.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, NotPermitted, WrongState
 from organizations import services
 from organizations.models import ApiToken, Invitation, JoinRequest, Organization, User
 from tests.factories import OppUserFactory, OrganizationFactory

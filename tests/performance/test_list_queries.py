@@ -28,6 +28,8 @@ PAGES = {
     "/organisations/": 6,  # the count, the page, the page's products
     "/people/": 6,  # the count, the page, the page's staff roles
 }
+# Every signed-in page's header also counts the person's unread notices: one query more.
+HEADER = 1
 # The first page of these whole lists also shows an overview of every row (the portfolio report and its
 # PAR30 chart, the fund's balance chart): the reports' own cost, pinned with the reports.
 WITH_OVERVIEW = ("/finance/loans/", "/finance/funds/youth-revolving/")
@@ -79,9 +81,9 @@ def test_every_list_page_costs_the_same_for_one_row_and_fifty(load_data):
         wide[url] = _queries(client, f"{url}?search=a")  # most rows: a full page
         searched[url] = _queries(client, f"{url}?search={narrow[url]}&ordering=-{SORT.get(url, 'reference')}")
     assert searched == wide, (wide, searched)
-    assert wide == PAGES, f"measured: {wide}"
+    assert wide == {url: count + HEADER for url, count in PAGES.items()}, f"measured: {wide}"
     assert {url: count for url, count in whole.items() if url not in WITH_OVERVIEW} == {
-        url: count for url, count in PAGES.items() if url not in WITH_OVERVIEW}, f"measured: {whole}"
+        url: count + HEADER for url, count in PAGES.items() if url not in WITH_OVERVIEW}, f"measured: {whole}"
 
 
 SORT = {"/finance/funds/youth-revolving/": "date", "/organisations/": "name", "/people/": "name"}

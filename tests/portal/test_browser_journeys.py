@@ -227,9 +227,11 @@ def test_finance_pays_a_youth_loan_and_sees_it_fall_into_arrears(browser, live_s
         page.fill("#id_amount", str(instalment.total))
         page.fill("#id_paid_on", instalment.due_date.isoformat())
         page.fill("#id_reference", f"REC-{number}")
-        # A double click records one repayment: the form carries one idempotency key.
-        page.click("#repayment-form button[type=submit]", click_count=2)
-        page.wait_for_load_state()
+        # The form previews the allocation first; confirmed twice, it records one repayment.
+        page.click("#repayment-form button[type=submit]")
+        page.wait_for_selector("#preview table.allocation")
+        page.click("#confirm", click_count=2)
+        page.wait_for_url(re.compile(rf"/finance/loans/{loan.pk}/$"))
     finance.shot("repaid")
     assert loan.repayments.count() == 2
     loan.refresh_from_db()

@@ -137,7 +137,7 @@ def test_write_off_needs_a_second_person_then_recoveries(loan, finance, client_f
         "amount": "99999", "received_on": TODAY.isoformat(), "step": "preview"})
     assert too_much.status_code == 400 and "still to recover" in too_much.content.decode()
     _preview_then_confirm(other, f"/finance/loans/{loan.pk}/do/recovery/",
-                          {"amount": "100,00", "received_on": TODAY.isoformat(), "reference": "REC"})
+                          {"amount": "100.00", "received_on": TODAY.isoformat(), "reference": "REC"})
     assert loan.recoveries.get().amount == Decimal("100.00")
 
 
@@ -167,7 +167,7 @@ def test_split_an_award_into_tranches(pending, client_for):
     url = f"/finance/disbursements/{pending.pk}/do/split/"
     wrong = client.post(url, {"amounts": "1000\n1000", "step": "preview"})
     assert wrong.status_code == 400 and "add up to" in wrong.content.decode()
-    html, _ = _preview_then_confirm(client, url, {"amounts": "1.000,00\n2000.00"})
+    html, _ = _preview_then_confirm(client, url, {"amounts": "1,000.00\n2000.00"})
     assert "Tranches after this" in html
     amounts = list(Disbursement.objects.filter(application_id=pending.application_id)
                    .order_by("tranche").values_list("amount", flat=True))
@@ -244,7 +244,7 @@ def test_a_repayment_previews_its_allocation_and_is_recorded_once(loan, finance)
     page = finance.get(f"/finance/loans/{loan.pk}/").content.decode()
     assert f"/finance/loans/{loan.pk}/do/repayment/" in page
     url = f"/finance/loans/{loan.pk}/do/repayment/"
-    data = {"amount": "300,00", "paid_on": TODAY.isoformat(), "reference": "REC-1",
+    data = {"amount": "300.00", "paid_on": TODAY.isoformat(), "reference": "REC-1",
             "idempotency_key": "key-1"}
     html, _ = _preview_then_confirm(finance, url, data)
     assert "To interest" in html and "To principal" in html
@@ -280,3 +280,69 @@ def test_the_officer_who_approved_may_not_pay_and_is_told_why(pending, client_fo
                           {"paid_on": TODAY.isoformat(), "reference": "TRF-9"})
     pending.refresh_from_db()
     assert pending.status == DisbursementStatus.PAID
+
+
+@pytest.mark.parametrize(("language", "typed", "refused", "hint"), [
+    ("es", "1.300,00", "1,300.00", "Escriba el número así: 4.000,50"),
+    ("fr", "1 300,00", "1.300,00", "Écrivez le nombre ainsi"),
+    ("en", "1,300.00", "1.300,00", "Write the number as 4,000.50"),
+])
+def test_finance_amounts_are_read_as_the_language_writes_them(loan, client_for, language, typed, refused,
+                                                              hint):
+    client = _as(client_for, loan.finance, language)
+    url = f"/finance/loans/{loan.pk}/do/repayment/"
+    data = {"paid_on": TODAY.isoformat(), "reference": "REC-9", "idempotency_key": f"key-{language}"}
+    wrong = client.post(url, {**data, "amount": refused, "step": "preview"})
+    assert wrong.status_code == 400
+    assert hint.split(":")[0] in wrong.content.decode()
+    _preview_then_confirm(client, url, {**data, "amount": typed})
+    assert loan.repayments.get().amount == Decimal("1300.00")
+
+
+def _allocation_rows(html: str) -> list[list[str]]:
+    import re
+
+    table = re.search(r'<table class="responsive stacked allocation">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert table, "no allocation table in the preview"
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in
+            re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
+
+
+def test_the_loan_page_previews_a_repayment_per_instalment_before_recording_it(loan, finance):
+    instalments = list(loan.instalments.filter(is_current=True).order_by("n"))
+    first, second = instalments[0], instalments[1]
+    page = finance.get(f"/finance/loans/{loan.pk}/").content.decode()
+    # The loan page's form leads to the preview, not straight to recording.
+    assert f'id="repayment-form" action="/finance/loans/{loan.pk}/do/repayment/"' in page
+    assert '<input type="hidden" name="step" value="preview">' in page
+    url = f"/finance/loans/{loan.pk}/do/repayment/"
+    amount = first.total + Decimal("10.00")
+    data = {"amount": str(amount), "paid_on": TODAY.isoformat(), "idempotency_key": "alloc-1"}
+
+    preview = finance.post(url, {**data, "step": "preview"})
+
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    rows = _allocation_rows(html)
+    assert [row[0] for row in rows] == ["1", "2"]
+    # The first instalment: its interest then its principal, settled; the rest to the second's interest.
+    assert "Paid in full" in rows[0][6] and "Partly" in rows[1][6]
+    assert rows[0][3].replace(",", "") == f"${first.interest}"
+    assert rows[0][4].replace(",", "") == f"${first.principal}"
+    assert rows[1][3] == "$10.00" and rows[1][4] == "$0.00" and rows[1][2] == "$0.00"
+    assert 'id="stays-open"' in html and 'id="closes"' not in html
+    assert loan.repayments.count() == 0  # nothing recorded by the preview
+    assert second.interest >= Decimal("10.00")
+
+
+def test_a_repayment_that_settles_everything_is_previewed_as_closing_the_loan(loan, finance):
+    owed = sum((row.total for row in loan.instalments.filter(is_current=True)), Decimal(0))
+    url = f"/finance/loans/{loan.pk}/do/repayment/"
+    data = {"amount": str(owed), "paid_on": TODAY.isoformat(), "idempotency_key": "alloc-all"}
+
+    html, _confirmed = _preview_then_confirm(finance, url, data)
+
+    assert 'id="closes"' in html and "This repayment closes the loan" in html
+    assert len(_allocation_rows(html)) == loan.instalments.filter(is_current=True).count()
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.REPAID

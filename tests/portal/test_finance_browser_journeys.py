@@ -91,6 +91,10 @@ def test_finance_reschedules_with_a_preview_then_reverses_a_repayment(browser, l
     assert rescheduled.is_rescheduled and rescheduled.schedule_version == loan.schedule_version + 1
     assert page.locator("table.schedule tbody tr").count() == 6
     finance.shot("rescheduled")
+    # The reschedule issued a new definitive schedule; the one issued at payment stays, replaced.
+    documents = page.locator(".schedule-documents li")
+    assert documents.count() == 2
+    assert documents.nth(1).locator("small").is_visible()
 
     # Print: the schedule as a plain table, without the page's navigation and forms.
     page.emulate_media(media="print")
@@ -116,11 +120,59 @@ def test_finance_downloads_the_loans_and_the_ledger(browser, live_server, loan_i
     assert loan.application.reference.encode() in content
     assert download.value.suggested_filename.endswith(".csv")
     with page.expect_download() as download:
-        page.click("a[href='/finance/portfolio/download.xlsx']")
+        page.click("a[href^='/finance/portfolio/download.xlsx']")
     assert Path(download.value.path()).read_bytes().startswith(b"PK")
     finance.go("/finance/funds/youth-revolving/")
     with page.expect_download() as download:
         page.click("a[href$='/download.xlsx']")
     assert download.value.suggested_filename.startswith("ledger-youth-revolving")
     finance.shot("ledger")
+    finance.close()
+
+
+@pytest.mark.parametrize(("lang", "width"), [("es", 390), ("fr", 1280)])
+def test_finance_previews_a_repayment_and_reads_the_portfolio_of_a_past_day(browser, live_server,  # noqa: F811
+                                                                          loan_in_arrears, lang, width):
+    loan, finance_user = loan_in_arrears
+    today = timezone.localdate()
+    first = loan.instalments.filter(is_current=True).order_by("n").first()
+    finance = Person(browser, live_server, _speaking(finance_user, lang), lang=lang, width=width,
+                     tag="10-finance-repayment")
+    page = finance.page
+
+    # A repayment from the loan's page: the allocation per instalment first, nothing recorded yet.
+    finance.go(f"/finance/loans/{loan.pk}/")
+    page.fill("#id_amount", str(first.total + 5))
+    page.fill("#id_paid_on", today.isoformat())
+    page.fill("#id_reference", "REC-77")
+    page.click("#repayment-preview")
+    page.wait_for_selector("#preview table.allocation")
+    rows = page.locator("#preview table.allocation tbody tr")
+    assert rows.count() == 2  # the late instalment settled, five more to the next one
+    assert page.locator("#stays-open").is_visible()
+    if width < 500:
+        cell = rows.first.locator("td[data-label]").nth(2)
+        label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+        assert label.strip('"') == cell.get_attribute("data-label")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    finance.shot("repayment-preview")
+    assert loan.repayments.count() == 0
+    page.click("#confirm")
+    page.wait_for_url(re.compile(rf"/finance/loans/{loan.pk}/$"))
+    assert loan.repayments.count() == 1
+    finance.shot("repayment-recorded")
+
+    # The portfolio as it stood before that repayment: the loan still overdue by the late instalment.
+    day = today - datetime.timedelta(days=1)
+    finance.go("/finance/loans/")
+    page.fill("#id_on", day.isoformat())
+    page.click("form.portfolio-on button[type=submit]")
+    page.wait_for_url(re.compile(rf"on={day.isoformat()}"))
+    assert page.locator("#arrears .callout").is_visible()
+    overdue_then = page.locator(".portfolio-figures .figure").nth(2).inner_text()
+    finance.go("/finance/loans/")
+    assert page.locator(".portfolio-figures .figure").nth(2).inner_text() != overdue_then
+    if width < 500:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    finance.shot("portfolio-past-day")
     finance.close()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from applications import services as application_services
-from applications.errors import Invalid
+from core.errors import Invalid
 from disbursements.models import Disbursement
 from disbursements.services import disbursements as money
 from funds.models import Fund, FundParameters

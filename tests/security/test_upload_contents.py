@@ -15,9 +15,9 @@ from django.urls import reverse
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from applications.errors import Invalid
 from applications.models import Document
 from applications.uploads import DOCX, PDF, check_upload
+from core.errors import Invalid
 from tests.workflow import PDF_BYTES, drive
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

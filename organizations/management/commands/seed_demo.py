@@ -104,8 +104,15 @@ class Command(BaseCommand):
                 fund = funds[code] if code else None
                 if not StaffRole.objects.active().filter(user=user, role=role, fund=fund).exists():
                     StaffRole.objects.create(user=user, role=role, fund=fund)
+        self._calls()
         self._reports()
         self.stdout.write(self.style.SUCCESS("Demo data in place."))
+
+    def _calls(self):
+        """An open call of each fund this year, budgeted with the fund's demo capital."""
+        from calls.demo import demo_calls
+
+        demo_calls(by=User.objects.get(username="secretariat"), budgets=DEMO_CAPITAL)
 
     def _reports(self):
         """Two paid awards with accepted project reports, so that the outcomes page is not empty."""

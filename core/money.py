@@ -9,20 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-# ISO 4217 minor-unit exponents of the currencies CLAC's organisations are paid in (2 when unlisted).
-CURRENCY_EXPONENTS = {
-    **dict.fromkeys(("ARS", "BOB", "BRL", "BZD", "COP", "CRC", "CUP", "DOP", "EUR", "GTQ"), 2),
-    **dict.fromkeys(("GYD", "HNL", "HTG", "JMD", "MXN", "NIO", "PAB", "PEN", "SRD", "TTD"), 2),
-    **dict.fromkeys(("USD", "UYU", "VES", "XCD"), 2),
-    **dict.fromkeys(("CLP", "PYG", "UYI"), 0),
-    **dict.fromkeys(("CLF", "UYW"), 4),
-}
-DEFAULT_EXPONENT = 2
+from babel.numbers import get_currency_precision
+
+
+def decimals(currency: str) -> int:
+    """How many decimals ``currency`` is counted in (Babel's CLDR data: 2 for USD, 0 for PYG, 4 for CLF).
+
+    A code CLDR does not know counts in 2, its default.
+    """
+    return get_currency_precision((currency or "").upper())
 
 
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of ``currency``: Decimal("0.01") for USD, Decimal("1") for PYG."""
-    return Decimal(1).scaleb(-CURRENCY_EXPONENTS.get(currency.upper(), DEFAULT_EXPONENT))
+    return Decimal(1).scaleb(-decimals(currency))
 
 
 def quantize(amount: Decimal, unit: Decimal) -> Decimal:

@@ -1,0 +1,139 @@
+"""Reads: what a call has committed, which calls are open to an organisation, an event's claims."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from applications.workflow import AWARDED, Status
+from funds.models import Account, LedgerEntry, TransactionKind
+
+from .models import Call
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+def _committed_subquery():
+    """What the call's applications hold committed in the ledger: commitments less what was released
+    (an unpaid remainder given back at closing). Payments do not reduce it: what was paid was awarded."""
+    entries = (
+        LedgerEntry.objects.filter(
+            transaction__application__call=OuterRef("pk"), account=Account.COMMITTED,
+            transaction__kind__in=[TransactionKind.COMMITMENT, TransactionKind.COMMITMENT_RELEASE],
+        )
+        .order_by()
+        .values("transaction__application__call")
+        .annotate(total=Sum(F("debit") - F("credit")))
+        .values("total")
+    )
+    return Coalesce(Subquery(entries, output_field=DecimalField(max_digits=16, decimal_places=2)), ZERO)
+
+
+def calls_with_committed(queryset: QuerySet | None = None) -> QuerySet:
+    """Calls annotated with ``committed`` (one subquery, whatever the number of calls)."""
+    queryset = Call.objects.all() if queryset is None else queryset
+    return queryset.annotate(committed=_committed_subquery())
+
+
+def call_committed(call: Call) -> Decimal:
+    return calls_with_committed(Call.objects.filter(pk=call.pk)).values_list("committed", flat=True)[0]
+
+
+def open_on(day: datetime.date) -> Q:
+    return Q(closed_at__isnull=True, opens_on__lte=day) & (Q(closes_on__isnull=True) | Q(closes_on__gte=day))
+
+
+def calls_open_to(organization, *, day: datetime.date, fund=None) -> list[Call]:
+    """The calls open on ``day`` that ``organization`` may apply to, general calls before event calls."""
+    calls = Call.objects.filter(open_on(day)).select_related("fund", "event")
+    if fund is not None:
+        calls = calls.filter(fund=fund)
+    own_products = set(organization.products.values_list("code", flat=True))
+    found = []
+    for call in calls.order_by("fund_id", F("event_id").asc(nulls_first=True), "opens_on", "id"):
+        if call.countries and organization.country not in call.countries:
+            continue
+        if call.products and not own_products & set(call.products):
+            continue
+        found.append(call)
+    return found
+
+
+def next_call(fund, *, after: datetime.date) -> Call | None:
+    """The fund's next call that opens after ``after`` (not closed early), if one is scheduled."""
+    return (
+        Call.objects.filter(fund=fund, opens_on__gt=after, closed_at__isnull=True)
+        .order_by("opens_on", "id").first()
+    )
+
+
+def calls_visible_to(access, queryset: QuerySet | None = None) -> QuerySet:
+    """Staff see every call; an OPP sees the calls open to its country (or to every country)."""
+    queryset = Call.objects.all() if queryset is None else queryset
+    if access.is_clac_staff:
+        return queryset
+    if access.is_opp_staff:
+        from organizations.models import Organization
+
+        country = Organization.objects.filter(pk=access.organization_id).values_list("country", flat=True)[0]
+        return queryset.filter(Q(countries=[]) | Q(countries__icontains=f'"{country}"'))
+    return queryset.none()
+
+
+def claims_by_event(events, applications) -> dict[int, list[dict]]:
+    """For each event: per country of the claimant (and currency), ``count``, ``claimed``, ``assessed``,
+    ``awarded`` and ``paid``, over ``applications`` (those the reader may see).
+
+    One query for all the events: applications of the events' calls grouped by event and country;
+    drafts are not claims. ``assessed`` is the maximum award computed at submission, ``awarded`` what
+    was approved, ``paid`` what finance paid out of it.
+    """
+    from disbursements.models import Disbursement, DisbursementStatus
+
+    event_ids = [event.pk for event in events]
+    claims: dict[int, list[dict]] = {event_id: [] for event_id in event_ids}
+    if not event_ids:
+        return claims
+    amount = DecimalField(max_digits=16, decimal_places=2)
+    paid = (
+        Disbursement.objects.filter(application=OuterRef("pk"), status=DisbursementStatus.PAID)
+        .order_by().values("application").annotate(total=Sum("amount")).values("total")
+    )
+    rows = (
+        applications.filter(call__event_id__in=event_ids).exclude(status=Status.DRAFT)
+        .annotate(paid_amount=Coalesce(Subquery(paid, output_field=amount), ZERO),
+                  assessed_amount=Cast(KT("assessment__max_award"), amount))
+        .order_by().values("call__event_id", "organization__country", "currency")
+        .annotate(
+            count=Count("id"),
+            claimed=Coalesce(Sum("requested_amount"), ZERO),
+            assessed=Coalesce(Sum("assessed_amount"), ZERO),
+            awarded=Coalesce(Sum("approved_amount", filter=Q(status__in=AWARDED)), ZERO),
+            paid=Coalesce(Sum("paid_amount"), ZERO),
+        )
+        .order_by("call__event_id", "organization__country")
+    )
+    for row in rows:
+        claims[row["call__event_id"]].append({
+            "country": row["organization__country"], "count": row["count"], "currency": row["currency"],
+            **{name: _cents(row[name]) for name in ("claimed", "assessed", "awarded", "paid")},
+        })
+    return claims
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
