@@ -37,7 +37,8 @@ class ClimateEvent(models.Model):
     countries = models.JSONField(_("affected countries"), default=list,
                                  help_text=_("ISO 3166 alpha-2 codes."))
     regions = models.TextField(_("affected regions"), blank=True,
-                               help_text=_("Departments, states or provinces, as declared."))
+                               help_text=_("Departments, states or provinces, as the declaration "
+                                           "names them."))
     glide = models.CharField(_("GLIDE number"), max_length=40, blank=True, null=True, unique=True,
                              help_text=_("The event's GLIDE number, e.g. TC-2026-000123-HND."))
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("declared by"),

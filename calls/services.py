@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +21,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid, NotPermitted
-from core.money import Money, minor_unit
+from core.money import Money
+from core.parsing import parse_amount
 from funds.models import Fund, FundCode
 from funds.rules.base import Parameters
 from funds.rules.catastrophic_events import EVENT_TYPES
@@ -37,7 +38,6 @@ FAST_TRACK_WARNING_DAYS = 10
 # How long a fast-track call stays open, unless the declaration says otherwise.
 FAST_TRACK_OPEN_DAYS = 90
 TITLE_FIELDS = ("title_es", "title_pt", "title_fr", "title_en")
-MAX_BUDGET_DIGITS = 14
 
 
 def _day(value: datetime.date) -> str:
@@ -80,22 +80,19 @@ def _override_errors(fund: Fund, overrides) -> list[str]:
 # --------------------------------------------------------------------------- managing calls
 
 
-def _parse_budget(raw, currency: str, errors: dict, field: str = "budget") -> Decimal | None:
+def _parse_budget(raw, currency: str, errors: dict, field: str = "budget", locale: str | None = None
+                  ) -> Decimal | None:
+    """The budget as ``core.parsing.parse_amount`` reads it (as the page's locale writes numbers when
+    ``locale`` is given); a problem goes into ``errors``."""
     try:
-        amount = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        errors[field] = [_("Give an amount such as 1500.00.")]
+        return parse_amount(raw, currency, locale, field=field)
+    except Invalid as exc:
+        errors.update(exc.errors)
         return None
-    if not amount.is_finite() or amount < 0 or amount.adjusted() >= MAX_BUDGET_DIGITS:
-        errors[field] = [_("Give an amount such as 1500.00.")]
-        return None
-    if amount != amount.quantize(minor_unit(currency)):
-        errors[field] = [_("The amount has more decimals than %(currency)s has.") % {"currency": currency}]
-        return None
-    return amount
 
 
-def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | None = None) -> dict[str, Any]:
+def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | None = None,
+           locale: str | None = None) -> dict[str, Any]:
     """The call's fields from ``values``, every problem collected in ``errors``."""
     cleaned: dict[str, Any] = {}
     for name in TITLE_FIELDS:
@@ -104,7 +101,7 @@ def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | Non
     if (call is None or "title_es" in cleaned) and not cleaned.get("title_es"):
         errors["title_es"] = [_("Give the call a title in Spanish.")]
     if call is None or "budget" in values:
-        budget = _parse_budget(values.get("budget", ""), fund.currency, errors)
+        budget = _parse_budget(values.get("budget", ""), fund.currency, errors, locale=locale)
         if budget is not None:
             if call is not None:
                 committed = call_committed(call)
@@ -140,23 +137,25 @@ def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | Non
     return cleaned
 
 
-def call_create(*, by, fund: Fund, values: dict[str, Any], event: ClimateEvent | None = None) -> Call:
+def call_create(*, by, fund: Fund, values: dict[str, Any], event: ClimateEvent | None = None,
+                locale: str | None = None) -> Call:
     """A new call of ``fund``: ``values`` holds the titles, ``budget``, ``opens_on``, ``closes_on`` (None:
-    always open), ``countries``, ``products`` and ``parameter_overrides``."""
+    always open), ``countries``, ``products`` and ``parameter_overrides``. The budget is read as the API
+    writes amounts, or as ``locale`` writes numbers (the pages)."""
     _require_manager(by)
     errors: dict[str, list] = {}
-    cleaned = _clean(fund, values, errors)
+    cleaned = _clean(fund, values, errors, locale=locale)
     if errors:
         raise Invalid(errors)
     return Call.objects.create(fund=fund, currency=fund.currency, created_by=by, event=event, **cleaned)
 
 
-def call_update(*, call_id: int, by, values: dict[str, Any]) -> Call:
+def call_update(*, call_id: int, by, values: dict[str, Any], locale: str | None = None) -> Call:
     _require_manager(by)
     with transaction.atomic():
         call = Call.objects.select_for_update().select_related("fund").get(pk=call_id)
         errors: dict[str, list] = {}
-        cleaned = _clean(call.fund, values, errors, call=call)
+        cleaned = _clean(call.fund, values, errors, call=call, locale=locale)
         if errors:
             raise Invalid(errors)
         for name, value in cleaned.items():
@@ -304,7 +303,7 @@ def _event_errors(values: dict[str, Any]) -> dict[str, list]:
     return errors
 
 
-def event_declare(*, by, values: dict[str, Any]) -> ClimateEvent:
+def event_declare(*, by, values: dict[str, Any], locale: str | None = None) -> ClimateEvent:
     """Declare a climate event: ``name``, ``event_type``, ``starts_on``, ``ends_on``, ``countries``,
     ``regions``, ``glide``, the catastrophic fund's fast-track ``budget``, optionally ``climate_budget``
     (a call of the climate eventuality fund too), ``closes_on``, ``decision_limit_days`` and
@@ -318,10 +317,11 @@ def event_declare(*, by, values: dict[str, Any]) -> ClimateEvent:
     errors = _event_errors(values)
     catastrophic = Fund.objects.get(code=FundCode.CATASTROPHIC_EVENTS)
     climate = Fund.objects.get(code=FundCode.CLIMATE_EVENTUALITY)
-    _parse_budget(values.get("budget", ""), catastrophic.currency, errors)
+    budget = _parse_budget(values.get("budget", ""), catastrophic.currency, errors, locale=locale)
     wants_climate = values.get("climate_budget") not in (None, "")
     if wants_climate:
-        _parse_budget(values["climate_budget"], climate.currency, errors, field="climate_budget")
+        climate_budget = _parse_budget(values["climate_budget"], climate.currency, errors,
+                                       field="climate_budget", locale=locale)
     if errors:
         raise Invalid(errors)
     overrides = {"decision_limit_days": values["decision_limit_days"],
@@ -333,9 +333,9 @@ def event_declare(*, by, values: dict[str, Any]) -> ClimateEvent:
             regions=(values.get("regions") or "").strip(), glide=(values.get("glide") or "").strip() or None,
             declared_by=by,
         )
-        calls = [(catastrophic, values["budget"])]
+        calls = [(catastrophic, budget)]
         if wants_climate:
-            calls.append((climate, values["climate_budget"]))
+            calls.append((climate, climate_budget))
         for fund, budget in calls:
             call_values = {
                 **_event_titles(event, fund), "budget": budget, "opens_on": timezone.localdate(),

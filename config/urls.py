@@ -29,9 +29,9 @@ urlpatterns = [
     path("accounts/", include("organizations.web_urls")),
     path("accounts/", include("security.urls")),
     path("", include("reporting.web_urls")),
-    path("", include("donors.web_urls")),
     path("", include("calls.web_urls")),
     path("", include("dashboard.urls")),
+    path("", include("donors.web_urls")),
     path("", include("portal.urls")),
 ]
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from core.http import name_download
 from core.parsing import parse_date
 from funds.models import Fund, FundCode
 from organizations.access import access_for
@@ -300,7 +301,5 @@ class PortfolioReportView(APIView):
         response = Response(report)
         file_format = getattr(request, "accepted_renderer", None) and request.accepted_renderer.format
         if file_format in ("csv", "xlsx"):
-            response["Content-Disposition"] = (
-                f'attachment; filename="portfolio-{on.isoformat()}.{file_format}"'
-            )
+            name_download(response, f"portfolio-{on.isoformat()}.{file_format}")
         return response

@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from core.http import name_download
 from organizations.access import access_for
 
 from . import exports, selectors
@@ -46,7 +47,7 @@ class _Export(APIView):
                 return HttpResponse(status=204)
             chunks = cached_stream(key, self.produce)
         response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=self.content_type)
-        response["Content-Disposition"] = f'inline; filename="{self.filename}"'
+        name_download(response, self.filename, inline=True)
         return response
 
 

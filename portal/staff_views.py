@@ -143,14 +143,23 @@ def organization_list(request):
                   status=listing.status)
 
 
+PERSON_SHOWN = ("id", "first_name", "last_name", "username", "email", "is_active", "last_login",
+                "date_joined", "organization_id", "organization__id", "organization__short_name",
+                "organization__country")
+ROLE_SHOWN = ("id", "user_id", "role", "fund_id", "fund__id", "fund__code")
+
+
 @login_required
 def people_list(request):
     """Everyone who signs in to Fondos, for the administrators, the secretariat and the auditors."""
     access = access_for(request.user)
     if not access.sees_everything:
         raise PermissionDenied
+    # Only what the rows show (not the password hash, the search text or the organisation's details).
     listing = listing_for(request, PersonFilter, User.objects.select_related("organization")
+                          .only(*PERSON_SHOWN)
                           .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.active()
-                                                     .select_related("fund"), to_attr="roles_now")))
+                                                     .select_related("fund").only(*ROLE_SHOWN),
+                                                     to_attr="roles_now")))
     return render(request, "portal/people_list.html", {"access": access, "listing": listing},
                   status=listing.status)

@@ -53,9 +53,9 @@ INSTALLED_APPS = [
     "security",
     "backups",
     "opendata",
-    "donors",
     "calls",
     "dashboard",
+    "donors",
 ]
 
 MIDDLEWARE = [

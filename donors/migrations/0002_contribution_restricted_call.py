@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0002_contribution_restricted_call'),
+        ('calls', '0001_calls_and_declared_events'),
         ('donors', '0001_initial'),
         ('funds', '0006_fund_code_from_registry'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

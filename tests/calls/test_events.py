@@ -151,6 +151,7 @@ def test_the_event_page_and_api_show_claims_by_country_in_one_query(client, api_
     assert by_country["HN"]["count"] == 2 and by_country["HT"]["count"] == 1
     assessed = Decimal(first.assessment["max_award"])
     assert Decimal(by_country["HT"]["assessed"]) == assessed
+    assert Decimal(by_country["HN"]["claimed"]) == 2 * Decimal(first.assessment["compensation"])
     assert by_country["HN"]["awarded"] == "0.00" and by_country["HN"]["paid"] == "0.00"
     assert answer["calls"] == [call.pk] and answer["glide"] == "TC-2026-000123-HND"
 

@@ -22,7 +22,7 @@ PAGES = {
     "/committee/": 6,  # ... and the page's reviews
     "/finance/": 8,  # the funds, their balances, the portfolio report; the count and the page to pay
     "/finance/disbursements/": 5,  # the count, the page
-    "/finance/loans/": 7,  # the count, the page, the page's figures, the youth fund
+    "/finance/loans/": 6,  # the count, the page, the page's figures (the youth fund for the overview only)
     "/finance/funds/youth-revolving/": 7,  # the fund, its balances (two), the count, the page
 
     "/organisations/": 6,  # the count, the page, the page's products

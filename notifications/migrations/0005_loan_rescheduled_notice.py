@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0005_merge_event_and_reschedule_notices'),
+        ('notifications', '0004_event_declared_notice'),
     ]
 
     operations = [
