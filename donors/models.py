@@ -49,9 +49,9 @@ class DonorUser(models.Model):
 class Contribution(models.Model):
     """Money a donor gave to one fund's capital, in the fund's currency once converted.
 
-    ``restricted_purpose``: the contribution pays only for applications with that purpose (the climate
-    fund's ``purpose`` or the catastrophic fund's ``event_type`` code). Restricting a contribution to a
-    call is the extension point the trace leaves for calls: ``donors.trace.restricted_match``."""
+    A restricted contribution pays only for some applications (``donors.trace.restricted_match``): those
+    of ``restricted_call`` (a call of the same fund), or those with ``restricted_purpose`` (the climate
+    fund's ``purpose`` or the catastrophic fund's ``event_type`` code)."""
 
     donor = models.ForeignKey(
         Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="contributions"
@@ -63,6 +63,10 @@ class Contribution(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     received_on = models.DateField(_("received on"), db_index=True)
     restricted_purpose = models.CharField(_("restricted to the purpose"), max_length=40, blank=True)
+    restricted_call = models.ForeignKey(
+        "calls.Call", verbose_name=_("restricted to the call"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="contributions",
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
     ledger_transaction = models.OneToOneField(
         "funds.LedgerTransaction", on_delete=models.PROTECT, related_name="contribution", null=True,
@@ -79,13 +83,24 @@ class Contribution(models.Model):
         ordering = ["received_on", "id"]
         constraints = [
             models.CheckConstraint(name="contribution_positive", condition=models.Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="contribution_restricted_once",
+                condition=models.Q(restricted_call__isnull=True) | models.Q(restricted_purpose=""),
+            ),
         ]
 
     def __str__(self):
         return f"{self.donor} · {self.amount} {self.currency} · {self.received_on}"
 
     @property
+    def is_restricted(self) -> bool:
+        return bool(self.restricted_purpose) or self.restricted_call_id is not None
+
+    @property
     def restricted_to(self) -> str | None:
+        """The purpose's code, or the call's title (in the current language), or None."""
+        if self.restricted_call_id is not None:
+            return str(self.restricted_call)
         return self.restricted_purpose or None
 
 

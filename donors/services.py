@@ -9,6 +9,7 @@ from babel import Locale
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from calls.models import Call
 from core.errors import Invalid, NotPermitted
 from core.parsing import parse_amount
 from disbursements.services.common import today
@@ -55,10 +56,11 @@ def donor_create(*, name: str, identifier: str, country: str, by) -> Donor:
 
 def contribution_record(
     *, donor_id: int, fund_code: str, amount, currency: str, received_on: datetime.date, by,
-    restricted_purpose: str = "", note: str = "",
+    restricted_purpose: str = "", restricted_call_id: int | None = None, note: str = "",
 ) -> Contribution:
     """Record a contribution and post it to the fund's ledger as capital (cash in, capital credited),
-    in one transaction with the fund locked. The amount is in the fund's currency."""
+    in one transaction with the fund locked. The amount is in the fund's currency. It may be restricted
+    to a call of the fund or to a purpose, not both."""
     _require_finance_or_administrator(by)
     fund = Fund.objects.filter(code=fund_code).first()
     if fund is None:
@@ -82,6 +84,14 @@ def contribution_record(
         allowed = ", ".join(fund.rules.purposes()) or _("none")
         errors["restricted_purpose"] = [_("This fund's contributions may be restricted to: %(allowed)s.")
                                         % {"allowed": allowed}]
+    call = None
+    if restricted_call_id not in (None, ""):
+        call = Call.objects.filter(pk=restricted_call_id, fund=fund).first() if str(
+            restricted_call_id).isdigit() else None
+        if call is None:
+            errors["restricted_call"] = [_("Choose one of this fund's calls.")]
+        elif purpose:
+            errors["restricted_purpose"] = [_("Restrict a contribution to a call or to a purpose, not both.")]
     donor = Donor.objects.filter(pk=donor_id).first()
     if donor is None:
         errors["donor"] = [_("Choose a donor.")]
@@ -91,7 +101,7 @@ def contribution_record(
         fund = fund_lock(fund.pk)
         contribution = Contribution.objects.create(
             donor=donor, fund=fund, amount=value, currency=fund.currency, received_on=received_on,
-            restricted_purpose=purpose, note=(note or "")[:255], recorded_by=by,
+            restricted_purpose=purpose, restricted_call=call, note=(note or "")[:255], recorded_by=by,
         )
         contribution.ledger_transaction = ledger_post(
             fund=fund, kind=TransactionKind.CAPITAL, booked_on=received_on, by=by, source=contribution,

@@ -41,9 +41,11 @@ GENERAL = None  # the fund's general funds: an allocation without a contribution
 def restricted_match(contribution: Contribution, application: Application) -> bool:
     """Whether a restricted contribution may pay for ``application``.
 
-    A purpose matches the application's fund field ``purpose`` (climate eventuality: prevention,
-    adaptation, mitigation) or ``event_type`` (catastrophic events: hurricane, flood, ...). Extension
-    point: a contribution restricted to a call would match ``application.call_id`` here."""
+    A call matches the applications of that call; a purpose matches the application's fund field
+    ``purpose`` (climate eventuality: prevention, adaptation, mitigation) or ``event_type`` (catastrophic
+    events: hurricane, flood, ...)."""
+    if contribution.restricted_call_id is not None:
+        return application.call_id == contribution.restricted_call_id
     data = application.data or {}
     return contribution.restricted_purpose in (data.get("purpose"), data.get("event_type"))
 
@@ -71,7 +73,7 @@ def trace_transaction(tx: LedgerTransaction, *, lines=None) -> list[Allocation]:
     contributions = _locked_contributions(tx)
     if not contributions or Allocation.objects.filter(ledger_transaction=tx).exists():
         return []
-    application = Application.objects.only("id", "data").get(pk=tx.application_id)
+    application = Application.objects.only("id", "data", "call_id").get(pk=tx.application_id)
     received = [c for c in contributions if c.received_on <= tx.booked_on]
     ordered = _rule_order(received, application)
     if kind == AllocationKind.RELEASE:
@@ -108,8 +110,8 @@ def _rule_order(contributions: list[Contribution], application: Application) -> 
     """Rule 1's order: restricted money that matches the application, then unrestricted money; oldest
     first within each. Restricted money that does not match is left out."""
     oldest = sorted(contributions, key=lambda c: (c.received_on, c.pk))
-    restricted = [c for c in oldest if c.restricted_purpose and restricted_match(c, application)]
-    return restricted + [c for c in oldest if not c.restricted_purpose]
+    restricted = [c for c in oldest if c.is_restricted and restricted_match(c, application)]
+    return restricted + [c for c in oldest if not c.is_restricted]
 
 
 def _sums(filters: dict) -> dict[tuple[int | None, str], Decimal]:

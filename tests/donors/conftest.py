@@ -29,11 +29,11 @@ def donor(administrator):
                                  by=administrator)
 
 
-def contribute(donor, fund_code, amount, *, days=400, purpose="", by=None):
+def contribute(donor, fund_code, amount, *, days=400, purpose="", call=None, by=None):
     by = by or staff_user(Role.ADMINISTRATOR)
     return services.contribution_record(
         donor_id=donor.pk, fund_code=fund_code, amount=amount, currency="USD", received_on=days_ago(days),
-        restricted_purpose=purpose, by=by,
+        restricted_purpose=purpose, restricted_call_id=call.pk if call else None, by=by,
     )
 
 

@@ -204,3 +204,55 @@ def test_restricted_to_purpose_is_matched_to_the_catastrophic_event_type(donor):
     commitment = LedgerTransaction.objects.get(application=award, kind=TransactionKind.COMMITMENT)
     assert allocations(commitment, AllocationKind.COMMITMENT) == {hurricane.pk: D("1500.00")}
     assert figures(drought)[0]["committed"] == Decimal(0)
+
+
+def test_money_restricted_to_a_call_pays_for_that_calls_applications_first(donor):
+    from tests.calls.helpers import make_call
+
+    unrestricted = contribute(donor, "climate-eventuality", "9000.00", days=500)
+    call = make_call("climate-eventuality")
+    for_the_call = contribute(donor, "climate-eventuality", "3000.00", days=5, call=call)
+    award = drive(fund_code="climate-eventuality", to="conditions_accepted", amount="4000.00")
+    assert award.call_id == call.pk
+    paid = pay(award).ledger_transaction
+    assert allocations(paid, AllocationKind.DISBURSEMENT) == {
+        for_the_call.pk: D("3000.00"), unrestricted.pk: D("1000.00"),
+    }
+    assert for_the_call.restricted_to == str(call)
+
+
+def test_a_contribution_is_restricted_to_a_call_of_its_fund_or_a_purpose_not_both(donor, administrator):
+    from tests.calls.helpers import make_call
+
+    other_fund_call = make_call("catastrophic-events")
+    call = make_call("climate-eventuality")
+    with pytest.raises(Invalid) as refused:
+        services.contribution_record(donor_id=donor.pk, fund_code="climate-eventuality", amount="10.00",
+                                     currency="USD", received_on=days_ago(1), by=administrator,
+                                     restricted_call_id=other_fund_call.pk)
+    assert "restricted_call" in refused.value.errors
+    with pytest.raises(Invalid) as refused:
+        services.contribution_record(donor_id=donor.pk, fund_code="climate-eventuality", amount="10.00",
+                                     currency="USD", received_on=days_ago(1), by=administrator,
+                                     restricted_call_id=call.pk, restricted_purpose="adaptation")
+    assert "restricted_purpose" in refused.value.errors
+
+
+def test_the_admin_records_a_contribution_through_the_ledger(donor, administrator, client):
+    from django.urls import reverse
+
+    from donors.models import Contribution
+
+    administrator.is_staff = administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    fund = Fund.objects.get(code="youth-revolving")
+    url = reverse("admin:donors_contribution_add")
+    form = {"donor": donor.pk, "fund": fund.pk, "amount": "1500.00", "currency": "USD",
+            "received_on": days_ago(3).isoformat(), "restricted_purpose": "", "note": "Tramo 1"}
+    refused = client.post(url, {**form, "currency": "EUR"})
+    assert refused.status_code == 200 and not Contribution.objects.exists()
+    assert client.post(url, form).status_code == 302
+    contribution = Contribution.objects.get()
+    assert contribution.ledger_transaction.kind == TransactionKind.CAPITAL
+    assert contribution.recorded_by == administrator
