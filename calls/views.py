@@ -23,12 +23,12 @@ from django.views.decorators.http import require_POST
 
 from applications.selectors import applications_visible_to
 from core.errors import Invalid
+from core.formats import babel_locale
 from funds.models import Fund
 from funds.rules.events import EVENT_TYPES
 from listing.pages import listing_for
 from organizations.access import access_for
 from organizations.choices import Country, Product
-from portal.templatetags.portal import babel_locale
 
 from . import services
 from .filters import CallFilter, EventFilter
