@@ -256,3 +256,27 @@ def test_the_admin_records_a_contribution_through_the_ledger(donor, administrato
     contribution = Contribution.objects.get()
     assert contribution.ledger_transaction.kind == TransactionKind.CAPITAL
     assert contribution.recorded_by == administrator
+
+
+def test_the_trace_runs_inside_the_payments_transaction(donor, monkeypatch):
+    from disbursements.models import Disbursement
+    from donors import trace
+
+    contribute(donor, "climate-eventuality", "9000.00")
+    award = drive(fund_code="climate-eventuality", to="conditions_accepted", amount="4000.00")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("trace failed")
+
+    monkeypatch.setattr(trace, "_draw", broken)
+    with pytest.raises(RuntimeError):
+        pay(award)
+    disbursement = Disbursement.objects.get(application=award)
+    assert disbursement.status == "approved" and disbursement.ledger_transaction_id is None
+    assert not LedgerTransaction.objects.filter(application=award, kind=TransactionKind.DISBURSEMENT).exists()
+    monkeypatch.undo()
+    from disbursements.services import disbursements as tranches
+
+    paid = tranches.disbursement_pay(disbursement_id=disbursement.pk, by=award.cast.finance,
+                                     paid_on=days_ago(0), reference="TRF-again")
+    assert paid.status == "paid" and Allocation.objects.filter(ledger_transaction=paid.ledger_transaction)
