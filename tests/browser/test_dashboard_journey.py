@@ -9,6 +9,7 @@ import pytest
 
 from applications.reviews import review_submit
 from notifications.models import Notification
+from tests.axe import assert_accessible
 from tests.factories import OppUserFactory
 from tests.workflow import drive
 
@@ -59,6 +60,7 @@ def _signed_in(browser, live_server, user, *, lang, width):
 def _shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert_accessible(page, f"{name} ({page.url})")  # axe-core: no violation on any page photographed
 
 
 @pytest.mark.parametrize(("lang", "width"), [("es", 390), ("fr", 1280), ("pt", 390), ("en", 1280)])
