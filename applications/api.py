@@ -1,5 +1,4 @@
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -8,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.errors import Invalid, NotPermitted
+from core.http import uploaded_file_response
 from organizations.access import access_for
 from organizations.models import Organization
 
@@ -67,8 +67,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _with_details(self, queryset):
         # Most applications never had an information request: ask in the same query whether this one
-        # did, and read them only then (``application_detail_json``).
-        return queryset.annotate(
+        # did, and read them only then (``application_detail_json``). The call comes along: its
+        # parameter overrides count in the assessment.
+        return queryset.select_related("call").annotate(
             has_information_requests=Exists(InformationRequest.objects.filter(application=OuterRef("pk"))),
             has_changes=Exists(ApplicationChange.objects.filter(application=OuterRef("pk"))),
             has_conflicts=Exists(
@@ -237,11 +238,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def document_file(self, request, pk=None, document_id=None):
         application = self.get_object()
         document = get_object_or_404(Document, pk=document_id, application=application)
-        response = FileResponse(document.file.open("rb"), as_attachment=True,
-                                filename=document.original_name, content_type=document.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return uploaded_file_response(document.file, filename=document.original_name,
+                                      content_type=document.content_type)
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True))
     @extend_schema(methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewSerializer})

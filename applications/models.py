@@ -306,7 +306,9 @@ def document_path(document, filename):
 
 
 class Document(models.Model):
-    """A file attached to an application. Replacing one keeps the old version."""
+    """A file attached to an application; a kind may hold several. Until submission the organisation may
+    remove one (``document_remove``); after it, files are only added. ``replaced_by`` links the versions
+    that earlier uploads replaced, which are kept."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="documents"

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid, NotPermitted, WrongState
 from organizations.access import access_for
-from organizations.choices import COMMITTEE_ROLES, Role
-from organizations.models import StaffRole
+from organizations.choices import COMMITTEE_ROLES
+from organizations.models import StaffRole, User
 
 from .models import Application, Recommendation, Review
 from .workflow import Status
@@ -63,76 +62,7 @@ def quorum_status(application: Application) -> Quorum:
                   needed=min(needed, eligible) if eligible else 1)
 
 
-def conflicted_reviewer_ids(application) -> frozenset[int]:
-    """The people who declared a conflict of interest on ``application`` (read once per object; a list
-    may set ``_conflicted_reviewer_ids`` for all its rows with one query)."""
-    known = getattr(application, "_conflicted_reviewer_ids", None)
-    if known is None:
-        known = frozenset(
-            Review.objects.filter(application_id=application.pk, conflict_of_interest=True)
-            .values_list("reviewer_id", flat=True)
-        )
-        application._conflicted_reviewer_ids = known
-    return known
-
-
-def _holder(fund_id: int, role: str) -> int | None:
-    return (StaffRole.objects.active().filter(fund_id=fund_id, role=role)
-            .values_list("user_id", flat=True).first())
-
-
-def decides(access, application) -> bool:
-    """Whether the person with ``access`` records the committee's decision on ``application``.
-
-    The chair decides, unless the chair declared a conflict of interest: then the fund's parameter
-    ``conflicted_chair_replaced_by`` names who decides instead, the deputy chair (if there is one
-    without a conflict; otherwise the secretariat) or the fund secretariat. Nobody who declared a
-    conflict ever decides.
-    """
-    fund_id = application.fund_id
-    if not (access.chairs(fund_id) or access.deputises(fund_id) or access.is_secretariat):
-        return False
-    conflicted = conflicted_reviewer_ids(application)
-    if access.user_id in conflicted:
-        return False
-    if access.chairs(fund_id):
-        return True
-    chair_id = _holder(fund_id, Role.COMMITTEE_CHAIR) if conflicted else None
-    if chair_id is None or chair_id not in conflicted:
-        return False
-    from funds.models import Fund
-
-    fund = Fund.objects.get(pk=fund_id)
-    submitted_at = getattr(application, "submitted_at", None)
-    on = timezone.localdate(submitted_at) if submitted_at else timezone.localdate()
-    replacement = fund.parameters_on(on).conflicted_chair_replaced_by
-    if replacement == "deputy_chair":
-        deputy_id = _holder(fund_id, Role.DEPUTY_CHAIR)
-        if deputy_id is not None and deputy_id not in conflicted:
-            return access.deputises(fund_id)
-    return access.is_secretariat
-
-
-def decider_ids(application) -> frozenset[int]:
-    """Who records the committee's decision on ``application`` now, as ``decides`` says: the fund's
-    chair; if the chair declared a conflict of interest, the deputy chair or the secretariat, as the
-    fund's ``conflicted_chair_replaced_by`` says. Never anyone who declared a conflict."""
-    from organizations.models import User
-
-    fund_id = application.fund_id
-    conflicted = conflicted_reviewer_ids(application)
-    holders = StaffRole.objects.active().filter(
-        user__is_active=True, role__in=[Role.COMMITTEE_CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT],
-    ).exclude(user_id__in=conflicted)
-    candidates = {holder.user_id for holder in holders.filter(fund_id=fund_id, role=Role.COMMITTEE_CHAIR)}
-    if conflicted:
-        candidates |= {holder.user_id for holder in holders.exclude(role=Role.COMMITTEE_CHAIR)
-                       if holder.role == Role.SECRETARIAT or holder.fund_id == fund_id}
-    users = User.objects.filter(pk__in=candidates)
-    return frozenset(user.pk for user in users if decides(access_for(user), application))
-
-
-def review_submit(*, application_id: int, by, conflict_of_interest: bool = False, score=None,
+def review_submit(*, application_id: int, by: User, conflict_of_interest: bool = False, score=None,
                   criteria=None, recommendation: str = "", comment: str = "") -> Review:
     """Record a member's review, or their declaration of a conflict of interest.
 

@@ -32,7 +32,7 @@ from core.parsing import parse_amount
 from funds.ledger import OverBudget, fund_balances, fund_commit, fund_lock, fund_release_commitment
 from funds.models import Account, Fund, FundParameters, LedgerEntry
 from funds.rules.base import Assessment, AssessmentContext
-from organizations.models import Organization
+from organizations.models import Organization, User
 
 from . import events
 from .models import Application, ApplicationChange, Document, InformationRequest, TransitionLog
@@ -56,7 +56,7 @@ def _locked(application_id: int) -> Application:
     )
 
 
-def _check(application: Application, name: str, by) -> None:
+def _check(application: Application, name: str, by: User | None) -> None:
     """Refuse with 403 when ``by`` may not run ``name``, with 409 when the state forbids it.
 
     ``by=None`` is Fondos itself (deadlines, payments) and is allowed only system transitions.
@@ -74,7 +74,8 @@ def _check(application: Application, name: str, by) -> None:
         )
 
 
-def _move(application: Application, name: str, by, reason: str = "", **kwargs) -> TransitionLog:
+def _move(application: Application, name: str, by: User | None, reason: str = "",
+          **kwargs) -> TransitionLog:
     from_state = application.status
     getattr(application, name)(**kwargs)
     application.save()
@@ -101,7 +102,8 @@ def application_context(application: Application, *, on: datetime.date | None = 
         available = fund_balances(fund).money("available")
     return AssessmentContext(
         organization=application.organization,
-        parameters=call_parameters(application.call if application.call_id else None, fund.parameters_on(on)),
+        parameters=call_parameters(application.call if application.call_id else None, fund.parameters_on(on),
+                                   fund),
         on=on,
         currency=application.currency,
         available=available,
@@ -140,7 +142,8 @@ def _requested_amount(fund: Fund, data: dict[str, Any]) -> Decimal | None:
     return requested.amount if requested is not None else None
 
 
-def application_create(*, fund: Fund, organization, by, fields: dict[str, Any], call=None) -> Application:
+def application_create(*, fund: Fund, organization, by: User, fields: dict[str, Any],
+                       call=None) -> Application:
     """A new draft in ``call`` (or the fund's call open to the organisation, see ``calls.services``)."""
     if by.organization_id != organization.pk:
         raise NotPermitted(_("Only the organisation's own staff can apply on its behalf."))
@@ -154,7 +157,7 @@ def application_create(*, fund: Fund, organization, by, fields: dict[str, Any], 
     )
 
 
-def application_update(*, application_id: int, by, fields: dict[str, Any]) -> Application:
+def application_update(*, application_id: int, by: User, fields: dict[str, Any]) -> Application:
     """Edit a draft, or a submitted application whose information was requested.
 
     A submitted application's changed answers reopen its assessment: it is computed again from the new
@@ -209,7 +212,7 @@ def _missing_documents(application: Application) -> list[str]:
     return [kind for kind in application.fund.rules.required_documents if kind not in present]
 
 
-def application_submit(*, application_id: int, by) -> Application:
+def application_submit(*, application_id: int, by: User) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "submit", by)
@@ -244,7 +247,7 @@ def application_submit(*, application_id: int, by) -> Application:
     return application
 
 
-def application_withdraw(*, application_id: int, by, reason: str = "") -> Application:
+def application_withdraw(*, application_id: int, by: User, reason: str = "") -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "withdraw", by)
@@ -255,7 +258,7 @@ def application_withdraw(*, application_id: int, by, reason: str = "") -> Applic
     return application
 
 
-def application_start_screening(*, application_id: int, by) -> Application:
+def application_start_screening(*, application_id: int, by: User) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "start_screening", by)
@@ -263,7 +266,7 @@ def application_start_screening(*, application_id: int, by) -> Application:
     return application
 
 
-def application_request_information(*, application_id: int, by, message: str,
+def application_request_information(*, application_id: int, by: User, message: str,
                                     respond_by: datetime.date | None = None) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
@@ -289,7 +292,7 @@ def application_request_information(*, application_id: int, by, message: str,
     return application
 
 
-def application_answer_information_request(*, application_id: int, by, answer: str) -> Application:
+def application_answer_information_request(*, application_id: int, by: User, answer: str) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "answer_information_request", by)
@@ -328,7 +331,7 @@ def application_expire(*, application_id: int) -> Application | None:
     return application
 
 
-def application_send_to_committee(*, application_id: int, by) -> Application:
+def application_send_to_committee(*, application_id: int, by: User) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "send_to_committee", by)
@@ -337,7 +340,7 @@ def application_send_to_committee(*, application_id: int, by) -> Application:
     return application
 
 
-def application_approve(*, application_id: int, by, amount=None, reason: str = "",
+def application_approve(*, application_id: int, by: User, amount=None, reason: str = "",
                         conditions: str = "", terms: dict[str, Any] | None = None) -> Application:
     """The chair's approval: commits ``amount`` from the fund, never more than the fund has available
     nor more than the application's call has left of its budget.
@@ -409,7 +412,7 @@ def application_approve(*, application_id: int, by, amount=None, reason: str = "
     return application
 
 
-def application_reject(*, application_id: int, by, reason: str) -> Application:
+def application_reject(*, application_id: int, by: User, reason: str) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "reject", by)
@@ -429,7 +432,7 @@ def application_reject(*, application_id: int, by, reason: str) -> Application:
     return application
 
 
-def application_accept_conditions(*, application_id: int, by) -> Application:
+def application_accept_conditions(*, application_id: int, by: User) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "accept_conditions", by)
@@ -447,7 +450,7 @@ def application_start_execution(*, application_id: int) -> Application | None:
     return application
 
 
-def application_start_reporting(*, application_id: int, by=None) -> Application:
+def application_start_reporting(*, application_id: int, by: User | None = None) -> Application:
     with transaction.atomic():
         application = _locked(application_id)
         _check(application, "start_reporting", by)
@@ -455,7 +458,7 @@ def application_start_reporting(*, application_id: int, by=None) -> Application:
     return application
 
 
-def application_reopen(*, application_id: int, by=None, reason: str) -> Application:
+def application_reopen(*, application_id: int, by: User | None = None, reason: str) -> Application:
     """Fondos reopens a closed file whose money is owed again (the repayment that closed a loan was
     reversed): back in execution, the reason in the file's history."""
     with transaction.atomic():
@@ -465,7 +468,7 @@ def application_reopen(*, application_id: int, by=None, reason: str) -> Applicat
     return application
 
 
-def application_close(*, application_id: int, by, reason: str = "") -> Application:
+def application_close(*, application_id: int, by: User | None, reason: str = "") -> Application:
     """Close the file; whatever was committed and not paid goes back to the fund."""
     with transaction.atomic():
         application = _locked(application_id)
@@ -478,14 +481,12 @@ def application_close(*, application_id: int, by, reason: str = "") -> Applicati
 
 def _refuse_while_reports_wait(application: Application) -> None:
     """The file closes only once the award's required reports (the final one among them) are accepted."""
-    from reporting.selectors import close_refusals
-
-    refusals = close_refusals(application=application)
+    refusals = events.close_refusals(application=application)
     if refusals:
         raise Invalid({"non_field_errors": refusals})
 
 
-def _release_unpaid_commitment(application: Application, by) -> None:
+def _release_unpaid_commitment(application: Application, by: User | None) -> None:
     entries = LedgerEntry.objects.filter(transaction__application=application, account=Account.COMMITTED)
     still_committed = sum((e.debit - e.credit for e in entries), Decimal(0))
     if still_committed > 0:
@@ -502,7 +503,7 @@ MAX_FILES_PER_KIND = 20
 POST_AWARD_STATES = (Status.IN_EXECUTION, Status.REPORTING)
 
 
-def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
+def document_upload(*, application_id: int, by: User, kind: str, upload) -> Document:
     """Attach a file after checking its content, size and name. A kind may hold several files (the pages
     of a statement, several photos): a new file is added beside those already attached."""
     with transaction.atomic():
@@ -540,7 +541,7 @@ def document_upload(*, application_id: int, by, kind: str, upload) -> Document:
     return document
 
 
-def document_remove(*, application_id: int, document_id: int, by) -> str:
+def document_remove(*, application_id: int, document_id: int, by: User) -> str:
     """Remove a file from a draft, with the earlier versions it replaced; its name is returned. Once the
     application is submitted, what it was submitted with stays: nothing can be removed."""
     with transaction.atomic():

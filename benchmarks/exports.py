@@ -10,6 +10,7 @@ peak stays near the same figure when the number of awards grows tenfold.
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -48,6 +49,7 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=4000)
     parser.add_argument("--loans", type=int, default=1000)
     parser.add_argument("--reuse", action="store_true", help="use the data already in the database")
+    parser.add_argument("--json", help="also write the figures to this file (benchmarks/run.py reads it)")
     args = parser.parse_args()
     if not args.reuse:
         fill(args)
@@ -59,11 +61,16 @@ def main() -> None:
 
     grants, activities = selectors.awarded_grants().count(), selectors.awarded_activities().count()
     print(f"awarded grants: {grants}, awarded activities (grants and loans): {activities}")
+    results = []
     for name, produce in (("360Giving JSON", exports.giving_json), ("360Giving CSV", exports.giving_csv),
                           ("IATI XML", exports.iati_xml)):
         figures = measure(name, produce)
+        results.append(figures)
         print(f"{figures['export']:<16} {figures['bytes'] / 2**20:8.1f} MiB  {figures['seconds']:7.2f} s"
               f"  peak {figures['peak_mib']:6.1f} MiB")
+    if args.json:
+        figures = {"grants": grants, "activities": activities, "exports": results}
+        Path(args.json).write_text(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ For each database: migrate, fill with ``manage.py generate_load_data`` (full: 10
 - ``benchmarks/api.py``: list, detail, loan schedule and portfolio report against their floors, queries
   per request, submissions per second through gunicorn (two workers) against a trivial endpoint;
 - ``benchmarks/lists.py``: every searched, paginated list page against its hand-written floor;
+- ``benchmarks/exports.py --reuse``: the open-data files (360Giving JSON and CSV, IATI XML) produced once
+  each with the cache empty: size, seconds and peak Python memory (tracemalloc) on the generated awards;
 - ``benchmarks/portfolio_report.py --loans 0``: the report function against one SQL aggregate, on the
   generated portfolio (PostgreSQL);
 - ``benchmarks/outcomes_report.py``: the outcomes report against one SQL aggregate, on the generated
@@ -108,6 +110,12 @@ def bench_database(name: str, url: str, redis: str | None, scale: dict, reuse: b
             figures["lists"] = json.loads(Path(out.name).read_text())["lists"]
         except (json.JSONDecodeError, KeyError):
             figures["lists"] = None
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        run([PYTHON, "benchmarks/exports.py", "--reuse", "--json", out.name], env, timeout=7200)
+        try:
+            figures["exports"] = json.loads(Path(out.name).read_text())
+        except json.JSONDecodeError:
+            figures["exports"] = None
     if name == "postgresql":
         figures["portfolio_function"] = run([PYTHON, "benchmarks/portfolio_report.py", "--loans", "0",
                                              "--repeat", "5"], env)
@@ -169,6 +177,15 @@ def report(results: list[dict], letters: str, scale_name: str, scale: dict) -> s
                 met = "met" if row["ratio"] <= 2.0 else f"MISSED by {row['ratio'] / 2.0:.1f}×"
                 lines.append(f"| {row['name']} | {row['page_ms']} ms | {row['floor_ms']} ms | "
                              f"{row['ratio']}× | ≤ 2×: {met} | {row['queries']} |")
+            lines.append("")
+        exported = result.get("exports")
+        if exported:
+            counts = f"{exported['grants']:,} grants of {exported['activities']:,} awards"
+            lines += [f"Open-data files (`benchmarks/exports.py --reuse`, cache empty, {counts}):", "",
+                      "| file | size | seconds | peak memory |", "|---|---|---|---|"]
+            for row in exported["exports"]:
+                lines.append(f"| {row['export']} | {row['bytes'] / 2**20:.1f} MiB | {row['seconds']:.2f} s | "
+                             f"{row['peak_mib']:.1f} MiB |")
             lines.append("")
         for key, title in (("portfolio_function", "Portfolio report function against one SQL aggregate "
                             "(`benchmarks/portfolio_report.py --loans 0`, target ≤ 2×)"),

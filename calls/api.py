@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
 from applications.selectors import applications_visible_to
-from funds.rules.catastrophic_events import EVENT_TYPES
+from funds.rules.events import EVENT_TYPES
 from organizations.access import access_for
 
 from .filters import CallFilter, EventFilter

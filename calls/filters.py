@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from funds.models import FundCode
+from funds.rules import FUND_CHOICES
 from listing.filters import ListFilterSet, Ordering, SearchFilter, choice_filter
 
 from .models import Call, ClimateEvent
@@ -13,7 +13,7 @@ from .selectors import open_on
 
 class CallFilter(ListFilterSet):
     search = SearchFilter(help_text=_("Words of the call's title, in any language."))
-    fund = choice_filter("fund__code", FundCode.choices, _("Fund"))
+    fund = choice_filter("fund__code", FUND_CHOICES, _("Fund"))
     open = filters.ChoiceFilter(method="filter_open", label=_("Open today"), empty_label=_("All"),
                                 choices=[("true", _("Open")), ("false", _("Not open"))])
     ordering = Ordering(columns={

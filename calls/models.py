@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.money import Money
-from funds.rules.catastrophic_events import EVENT_TYPES
+from funds.rules.events import EVENT_TYPES
 from listing.text import search_text_for
 from organizations.choices import Country, Language
 
@@ -37,7 +37,8 @@ class ClimateEvent(models.Model):
     countries = models.JSONField(_("affected countries"), default=list,
                                  help_text=_("ISO 3166 alpha-2 codes."))
     regions = models.TextField(_("affected regions"), blank=True,
-                               help_text=_("Departments, states or provinces, as declared."))
+                               help_text=_("Departments, states or provinces, as the declaration "
+                                           "names them."))
     glide = models.CharField(_("GLIDE number"), max_length=40, blank=True, null=True, unique=True,
                              help_text=_("The event's GLIDE number, e.g. TC-2026-000123-HND."))
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("declared by"),
@@ -120,6 +121,17 @@ class Call(models.Model):
         self.search_text = search_text_for([self.title_es, self.title_pt, self.title_fr, self.title_en,
                                             *self.countries])
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """The admin's check of what the pages' service checks: overrides the fund knows, valid values."""
+        from django.core.exceptions import ValidationError
+
+        from .services import override_errors
+
+        if self.fund_id:
+            problems = override_errors(self.fund, self.parameter_overrides or {})
+            if problems:
+                raise ValidationError({"parameter_overrides": problems})
 
     def title_in(self, language: str) -> str:
         """The title in ``language``; a call named in fewer languages falls back to English, then Spanish."""

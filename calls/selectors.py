@@ -99,8 +99,10 @@ def claims_by_event(events, applications) -> dict[int, list[dict]]:
     ``awarded`` and ``paid``, over ``applications`` (those the reader may see).
 
     One query for all the events: applications of the events' calls grouped by event and country;
-    drafts are not claims. ``assessed`` is the maximum award computed at submission, ``awarded`` what
-    was approved, ``paid`` what finance paid out of it.
+    drafts are not claims. ``claimed`` is the amount asked for or, in the catastrophic events fund
+    (which computes it), the compensation the declared loss gives before any cap; ``assessed`` is the
+    maximum award computed at submission, ``awarded`` what was approved, ``paid`` what finance paid
+    out of it.
     """
     from disbursements.models import Disbursement, DisbursementStatus
 
@@ -116,11 +118,12 @@ def claims_by_event(events, applications) -> dict[int, list[dict]]:
     rows = (
         applications.filter(call__event_id__in=event_ids).exclude(status=Status.DRAFT)
         .annotate(paid_amount=Coalesce(Subquery(paid, output_field=amount), ZERO),
-                  assessed_amount=Cast(KT("assessment__max_award"), amount))
+                  assessed_amount=Cast(KT("assessment__max_award"), amount),
+                  claimed_amount=Coalesce("requested_amount", Cast(KT("assessment__compensation"), amount)))
         .order_by().values("call__event_id", "organization__country", "currency")
         .annotate(
             count=Count("id"),
-            claimed=Coalesce(Sum("requested_amount"), ZERO),
+            claimed=Coalesce(Sum("claimed_amount"), ZERO),
             assessed=Coalesce(Sum("assessed_amount"), ZERO),
             awarded=Coalesce(Sum("approved_amount", filter=Q(status__in=AWARDED)), ZERO),
             paid=Coalesce(Sum("paid_amount"), ZERO),

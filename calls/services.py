@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -21,10 +21,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid, NotPermitted
-from core.money import Money, minor_unit
-from funds.models import Fund, FundCode
+from core.money import Money
+from core.parsing import parse_amount
+from funds.models import Fund
+from funds.rules import fund_code_for_events
 from funds.rules.base import Parameters
-from funds.rules.catastrophic_events import EVENT_TYPES
+from funds.rules.events import EVENT_CLAIMS, EVENT_PROJECTS, EVENT_TYPES
 from organizations.access import access_for
 from organizations.choices import Country, Product
 
@@ -37,7 +39,6 @@ FAST_TRACK_WARNING_DAYS = 10
 # How long a fast-track call stays open, unless the declaration says otherwise.
 FAST_TRACK_OPEN_DAYS = 90
 TITLE_FIELDS = ("title_es", "title_pt", "title_fr", "title_en")
-MAX_BUDGET_DIGITS = 14
 
 
 def _day(value: datetime.date) -> str:
@@ -57,14 +58,14 @@ def _require_manager(user) -> None:
 # --------------------------------------------------------------------------- parameters
 
 
-def call_parameters(call: Call | None, parameters: Parameters) -> Parameters:
-    """The fund's ``parameters`` with the call's overrides applied."""
+def call_parameters(call: Call | None, parameters: Parameters, fund: Fund) -> Parameters:
+    """``fund``'s ``parameters`` with the call's overrides applied."""
     if call is None or not call.parameter_overrides:
         return parameters
-    return call.fund.rules.parse_parameters({**parameters.as_json(), **call.parameter_overrides})
+    return fund.rules.parse_parameters({**parameters.as_json(), **call.parameter_overrides})
 
 
-def _override_errors(fund: Fund, overrides) -> list[str]:
+def override_errors(fund: Fund, overrides) -> list[str]:
     if not isinstance(overrides, dict):
         return [_("Give the overrides as an object of parameter names and values.")]
     current = fund.parameters_on(timezone.localdate())
@@ -80,22 +81,19 @@ def _override_errors(fund: Fund, overrides) -> list[str]:
 # --------------------------------------------------------------------------- managing calls
 
 
-def _parse_budget(raw, currency: str, errors: dict, field: str = "budget") -> Decimal | None:
+def _parse_budget(raw, currency: str, errors: dict, field: str = "budget", locale: str | None = None
+                  ) -> Decimal | None:
+    """The budget as ``core.parsing.parse_amount`` reads it (as the page's locale writes numbers when
+    ``locale`` is given); a problem goes into ``errors``."""
     try:
-        amount = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        errors[field] = [_("Give an amount such as 1500.00.")]
+        return parse_amount(raw, currency, locale, field=field)
+    except Invalid as exc:
+        errors.update(exc.errors)
         return None
-    if not amount.is_finite() or amount < 0 or amount.adjusted() >= MAX_BUDGET_DIGITS:
-        errors[field] = [_("Give an amount such as 1500.00.")]
-        return None
-    if amount != amount.quantize(minor_unit(currency)):
-        errors[field] = [_("The amount has more decimals than %(currency)s has.") % {"currency": currency}]
-        return None
-    return amount
 
 
-def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | None = None) -> dict[str, Any]:
+def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | None = None,
+           locale: str | None = None) -> dict[str, Any]:
     """The call's fields from ``values``, every problem collected in ``errors``."""
     cleaned: dict[str, Any] = {}
     for name in TITLE_FIELDS:
@@ -104,7 +102,7 @@ def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | Non
     if (call is None or "title_es" in cleaned) and not cleaned.get("title_es"):
         errors["title_es"] = [_("Give the call a title in Spanish.")]
     if call is None or "budget" in values:
-        budget = _parse_budget(values.get("budget", ""), fund.currency, errors)
+        budget = _parse_budget(values.get("budget", ""), fund.currency, errors, locale=locale)
         if budget is not None:
             if call is not None:
                 committed = call_committed(call)
@@ -133,30 +131,32 @@ def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | Non
         cleaned["products"] = products
     if "parameter_overrides" in values:
         overrides = values.get("parameter_overrides") or {}
-        problems = _override_errors(fund, overrides)
+        problems = override_errors(fund, overrides)
         if problems:
             errors["parameter_overrides"] = problems
         cleaned["parameter_overrides"] = overrides
     return cleaned
 
 
-def call_create(*, by, fund: Fund, values: dict[str, Any], event: ClimateEvent | None = None) -> Call:
+def call_create(*, by, fund: Fund, values: dict[str, Any], event: ClimateEvent | None = None,
+                locale: str | None = None) -> Call:
     """A new call of ``fund``: ``values`` holds the titles, ``budget``, ``opens_on``, ``closes_on`` (None:
-    always open), ``countries``, ``products`` and ``parameter_overrides``."""
+    always open), ``countries``, ``products`` and ``parameter_overrides``. The budget is read as the API
+    writes amounts, or as ``locale`` writes numbers (the pages)."""
     _require_manager(by)
     errors: dict[str, list] = {}
-    cleaned = _clean(fund, values, errors)
+    cleaned = _clean(fund, values, errors, locale=locale)
     if errors:
         raise Invalid(errors)
     return Call.objects.create(fund=fund, currency=fund.currency, created_by=by, event=event, **cleaned)
 
 
-def call_update(*, call_id: int, by, values: dict[str, Any]) -> Call:
+def call_update(*, call_id: int, by, values: dict[str, Any], locale: str | None = None) -> Call:
     _require_manager(by)
     with transaction.atomic():
         call = Call.objects.select_for_update().select_related("fund").get(pk=call_id)
         errors: dict[str, list] = {}
-        cleaned = _clean(call.fund, values, errors, call=call)
+        cleaned = _clean(call.fund, values, errors, call=call, locale=locale)
         if errors:
             raise Invalid(errors)
         for name, value in cleaned.items():
@@ -184,15 +184,11 @@ def call_close(*, call_id: int, by) -> Call:
 
 
 def call_initial_fields(call: Call | None) -> dict[str, Any]:
-    """What an application in ``call`` starts with: an event call's type and dates, for the
-    catastrophic events fund whose form asks for them."""
-    if call is None or call.event_id is None or call.fund.code != FundCode.CATASTROPHIC_EVENTS:
+    """What an application in ``call`` starts with: for an event's call, what its fund's rules take from
+    the event (the catastrophic events fund's form asks for its type and dates)."""
+    if call is None or call.event_id is None:
         return {}
-    event = call.event
-    fields = {"event_type": event.event_type, "event_start": event.starts_on.isoformat()}
-    if event.ends_on is not None:
-        fields["event_end"] = event.ends_on.isoformat()
-    return fields
+    return call.fund.rules.fields_from_event(call.event)
 
 
 def call_for_new_application(*, fund: Fund, organization, chosen: Call | None = None,
@@ -304,7 +300,7 @@ def _event_errors(values: dict[str, Any]) -> dict[str, list]:
     return errors
 
 
-def event_declare(*, by, values: dict[str, Any]) -> ClimateEvent:
+def event_declare(*, by, values: dict[str, Any], locale: str | None = None) -> ClimateEvent:
     """Declare a climate event: ``name``, ``event_type``, ``starts_on``, ``ends_on``, ``countries``,
     ``regions``, ``glide``, the catastrophic fund's fast-track ``budget``, optionally ``climate_budget``
     (a call of the climate eventuality fund too), ``closes_on``, ``decision_limit_days`` and
@@ -316,12 +312,13 @@ def event_declare(*, by, values: dict[str, Any]) -> ClimateEvent:
     }
     values["countries"] = sorted({str(code).upper() for code in values.get("countries") or []})
     errors = _event_errors(values)
-    catastrophic = Fund.objects.get(code=FundCode.CATASTROPHIC_EVENTS)
-    climate = Fund.objects.get(code=FundCode.CLIMATE_EVENTUALITY)
-    _parse_budget(values.get("budget", ""), catastrophic.currency, errors)
+    catastrophic = Fund.objects.get(code=fund_code_for_events(EVENT_CLAIMS))
+    climate = Fund.objects.get(code=fund_code_for_events(EVENT_PROJECTS))
+    budget = _parse_budget(values.get("budget", ""), catastrophic.currency, errors, locale=locale)
     wants_climate = values.get("climate_budget") not in (None, "")
     if wants_climate:
-        _parse_budget(values["climate_budget"], climate.currency, errors, field="climate_budget")
+        climate_budget = _parse_budget(values["climate_budget"], climate.currency, errors,
+                                       field="climate_budget", locale=locale)
     if errors:
         raise Invalid(errors)
     overrides = {"decision_limit_days": values["decision_limit_days"],
@@ -333,9 +330,9 @@ def event_declare(*, by, values: dict[str, Any]) -> ClimateEvent:
             regions=(values.get("regions") or "").strip(), glide=(values.get("glide") or "").strip() or None,
             declared_by=by,
         )
-        calls = [(catastrophic, values["budget"])]
+        calls = [(catastrophic, budget)]
         if wants_climate:
-            calls.append((climate, values["climate_budget"]))
+            calls.append((climate, climate_budget))
         for fund, budget in calls:
             call_values = {
                 **_event_titles(event, fund), "budget": budget, "opens_on": timezone.localdate(),
@@ -369,7 +366,7 @@ def event_notify(*, event_id: int) -> int:
     from organizations.models import Organization, User
 
     event = ClimateEvent.objects.get(pk=event_id)
-    call = (event.calls.filter(fund__code=FundCode.CATASTROPHIC_EVENTS).select_related("fund")
+    call = (event.calls.filter(fund__code=fund_code_for_events(EVENT_CLAIMS)).select_related("fund")
             .order_by("id").first())
     if call is None:
         return 0
@@ -388,7 +385,7 @@ def event_notify(*, event_id: int) -> int:
                 recipients.append(Recipient(user=None, email=address,
                                             language=organization.preferred_language))
     link = f"{settings.SITE_URL}{reverse('apply', args=[call.fund.code])}?call={call.pk}"
-    parameters = call_parameters(call, call.fund.parameters_on(timezone.localdate()))
+    parameters = call_parameters(call, call.fund.parameters_on(timezone.localdate()), call.fund)
     return notify(
         kind=Kind.EVENT_DECLARED, recipients=recipients, event=f"event{event.pk}",
         context={

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from babel.numbers import format_decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,10 +24,11 @@ from django.views.decorators.http import require_POST
 from applications.selectors import applications_visible_to
 from core.errors import Invalid
 from funds.models import Fund
-from funds.rules.catastrophic_events import EVENT_TYPES
+from funds.rules.events import EVENT_TYPES
 from listing.pages import listing_for
 from organizations.access import access_for
 from organizations.choices import Country, Product
+from portal.templatetags.portal import babel_locale
 
 from . import services
 from .filters import CallFilter, EventFilter
@@ -158,7 +160,7 @@ def call_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_create(by=request.user, fund=form.cleaned_data["fund"],
-                                        values=_call_values(form.cleaned_data))
+                                        values=_call_values(form.cleaned_data), locale=babel_locale())
         except Invalid as exc:
             _form_errors(form, exc)
         else:
@@ -176,12 +178,14 @@ def call_edit(request, pk):
              "products")
     initial = {name: getattr(call, name) for name in shown}
     initial["fund"] = call.fund
+    initial["budget"] = format_decimal(call.budget, format="#,##0.00", locale=babel_locale())
     initial["parameter_overrides"] = json.dumps(call.parameter_overrides) if call.parameter_overrides else ""
     form = CallForm(request.POST or None, initial=initial)
     form.fields["fund"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.call_update(call_id=call.pk, by=request.user, values=_call_values(form.cleaned_data))
+            services.call_update(call_id=call.pk, by=request.user, values=_call_values(form.cleaned_data),
+                                 locale=babel_locale())
         except Invalid as exc:
             _form_errors(form, exc)
         else:
@@ -226,7 +230,7 @@ def event_declare(request):
         values = {name: value for name, value in form.cleaned_data.items() if value not in (None, "", [])}
         values.setdefault("budget", "")
         try:
-            event = services.event_declare(by=request.user, values=values)
+            event = services.event_declare(by=request.user, values=values, locale=babel_locale())
         except Invalid as exc:
             _form_errors(form, exc)
         else:

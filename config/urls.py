@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("letters.urls")),
     path("", include("notifications.urls")),
     path("", include("opendata.urls")),
+    path("", include("donors.urls")),
     path("", include("reporting.urls")),
     path("", include("calls.urls")),
     path("audit/history/", AuditHistoryView.as_view(), name="audit-history"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("reporting.web_urls")),
     path("", include("calls.web_urls")),
     path("", include("dashboard.urls")),
+    path("", include("donors.web_urls")),
     path("", include("portal.urls")),
 ]
 

@@ -10,8 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from core.http import name_download
 from core.parsing import parse_date
 from funds.models import Fund, FundCode
 from organizations.access import access_for
@@ -73,7 +75,7 @@ class DisbursementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = DisbursementSerializer
     filterset_class = DisbursementFilter
-    permission_classes = [permissions.IsAuthenticated, FinanceActs]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, FinanceActs]
 
     def get_queryset(self):
         return disbursements_visible_to(self.request.user).order_by("-id")
@@ -128,7 +130,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = LoanSerializer
     filterset_class = LoanFilter
     lookup_value_regex = "[0-9]+"  # ids only (``\d`` would also take other scripts' digits)
-    permission_classes = [permissions.IsAuthenticated, FinanceActs]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, FinanceActs]
 
     def get_queryset(self):
         loans = loans_visible_to(self.request.user)
@@ -299,7 +301,5 @@ class PortfolioReportView(APIView):
         response = Response(report)
         file_format = getattr(request, "accepted_renderer", None) and request.accepted_renderer.format
         if file_format in ("csv", "xlsx"):
-            response["Content-Disposition"] = (
-                f'attachment; filename="portfolio-{on.isoformat()}.{file_format}"'
-            )
+            name_download(response, f"portfolio-{on.isoformat()}.{file_format}")
         return response

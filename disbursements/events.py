@@ -11,6 +11,9 @@ Apps register handlers in their ``AppConfig.ready()``:
   ``on_payment``.
 - ``on_paid``: run after the payment commits, each in its own transaction, and safe to run twice
   (project reports create the reports an award owes from its payment).
+
+And ``on_tranche_check``: the reasons a later tranche cannot be paid yet (project reports register
+theirs), so that disbursements never import the apps that build on them.
 """
 
 from collections.abc import Callable
@@ -61,3 +64,19 @@ def disbursement_paid(*, disbursement) -> None:
             lambda handler=handler: handler(application_id=disbursement.application_id,
                                             paid_on=disbursement.paid_on)
         )
+
+
+TrancheCheck = Callable[..., list]
+_tranche_checks: list[TrancheCheck] = []
+
+
+def on_tranche_check(check: TrancheCheck) -> TrancheCheck:
+    if check not in _tranche_checks:
+        _tranche_checks.append(check)
+    return check
+
+
+def tranche_refusals(*, application, tranche: int, on) -> list:
+    """Every registered app's reasons why tranche ``tranche`` of ``application`` cannot be paid ``on``."""
+    return [reason for check in _tranche_checks for reason in check(application=application, tranche=tranche,
+                                                                     on=on)]

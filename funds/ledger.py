@@ -17,12 +17,19 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import Money, minor_unit, quantize
+from organizations.models import User
 
 from .models import Account, AccountTotal, Fund, LedgerEntry, LedgerTransaction, TransactionKind
+
+# Sent inside the posting's database transaction, once the entries are written, with ``transaction``
+# (the LedgerTransaction) and ``lines``. Receivers write their own rows in that same transaction (the
+# donors' trace) or queue effects with ``transaction.on_commit`` (the open-data cache).
+posted = Signal()
 
 
 class UnbalancedTransaction(ValueError):
@@ -50,7 +57,7 @@ def ledger_post(
     kind: str,
     lines: list[Line],
     booked_on: datetime.date | None = None,
-    by=None,
+    by: User | None = None,
     memo: str = "",
     application=None,
     source=None,
@@ -89,6 +96,7 @@ def ledger_post(
             for line in lines
         )
         _add_to_totals(fund, kind, lines)
+        posted.send(sender=LedgerTransaction, transaction=tx, lines=lines)
     return tx
 
 
@@ -167,7 +175,8 @@ def ledger_totals_verify(funds=None) -> list[str]:
 
 
 def ledger_reverse(
-    *, original: LedgerTransaction, by=None, memo: str = "", booked_on: datetime.date | None = None
+    *, original: LedgerTransaction, by: User | None = None, memo: str = "",
+    booked_on: datetime.date | None = None,
 ) -> LedgerTransaction:
     """A new transaction with every entry of ``original`` swapped: the correction of a mistake, booked
     today unless ``booked_on`` says from when it takes effect."""
@@ -266,7 +275,7 @@ def fund_lock(fund_id: int) -> Fund:
     return Fund.objects.select_for_update().get(pk=fund_id)
 
 
-def fund_capital_add(*, fund: Fund, amount: Decimal, by=None, memo: str = "",
+def fund_capital_add(*, fund: Fund, amount: Decimal, by: User | None = None, memo: str = "",
                      booked_on: datetime.date | None = None) -> LedgerTransaction:
     return ledger_post(
         fund=fund, kind=TransactionKind.CAPITAL, booked_on=booked_on, by=by,
@@ -274,7 +283,7 @@ def fund_capital_add(*, fund: Fund, amount: Decimal, by=None, memo: str = "",
     )
 
 
-def fund_commit(*, fund: Fund, amount: Decimal, application, by=None) -> LedgerTransaction:
+def fund_commit(*, fund: Fund, amount: Decimal, application, by: User | None = None) -> LedgerTransaction:
     """Commit ``amount`` for an approved application. The caller holds the fund's lock."""
     balances = fund_balances(fund)
     if amount > balances.available:
@@ -286,7 +295,7 @@ def fund_commit(*, fund: Fund, amount: Decimal, application, by=None) -> LedgerT
     )
 
 
-def fund_release_commitment(*, fund: Fund, amount: Decimal, application, by=None,
+def fund_release_commitment(*, fund: Fund, amount: Decimal, application, by: User | None = None,
                             memo: str = "") -> LedgerTransaction:
     return ledger_post(
         fund=fund, kind=TransactionKind.COMMITMENT_RELEASE, by=by, application=application,

@@ -53,10 +53,15 @@ class Fund(models.Model):
         return self.rules.lends
 
     def parameters_on(self, day: datetime.date):
-        """The typed parameters in force on ``day`` (the fund's defaults if none are recorded yet)."""
-        from .selectors import fund_parameters_on
-
-        return fund_parameters_on(fund=self, day=day)
+        """The typed parameters in force on ``day``: the latest version valid from that day or before
+        (the fund's defaults if none is recorded yet)."""
+        version = (
+            self.parameter_versions.filter(valid_from__lte=day)
+            .order_by("-valid_from")
+            .values_list("values", flat=True)
+            .first()
+        )
+        return self.rules.parse_parameters(version or {})
 
 
 class FundParameters(models.Model):

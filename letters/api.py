@@ -1,4 +1,3 @@
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -7,6 +6,7 @@ from rest_framework.response import Response
 
 from applications.selectors import applications_visible_to
 from core.errors import WrongState
+from core.http import issued_pdf_response
 
 from . import services
 from .models import Letter
@@ -42,11 +42,7 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         letter = self.get_object()
         if not letter.is_issued:
             raise WrongState(letter.get_status_display())
-        response = FileResponse(letter.file.open("rb"), as_attachment=True,
-                                filename=f"{letter.reference}.pdf", content_type="application/pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["ETag"] = f'"{letter.sha256}"'
-        return response
+        return issued_pdf_response(letter)
 
     @extend_schema(request=ReissueSerializer, responses={201: LetterSerializer})
     @action(detail=True, methods=["post"])
@@ -88,8 +84,4 @@ class ScheduleDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         document = self.get_object()
         if not document.is_issued:
             raise WrongState(document.get_status_display())
-        response = FileResponse(document.file.open("rb"), as_attachment=True,
-                                filename=f"{document.reference}.pdf", content_type="application/pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["ETag"] = f'"{document.sha256}"'
-        return response
+        return issued_pdf_response(document)

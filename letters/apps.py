@@ -10,6 +10,7 @@ class LettersConfig(AppConfig):
         from applications.events import on_transition
         from disbursements.events import on_payment, on_reschedule
 
+        from . import tasks  # noqa: F401  (connects the tasks to the work the services ask for)
         from .schedules import schedule_document_on_payment, schedule_document_on_reschedule
         from .services import letter_on_transition
 

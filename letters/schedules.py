@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from funds.lending import RepaymentFrequency, ScheduleMethod
 
 from .models import LetterStatus, ScheduleDocument
+from .queue import after_commit, schedule_document_render_wanted
 from .rendering import Formatter, html_to_pdf
 
 logger = logging.getLogger(__name__)
@@ -71,11 +72,7 @@ def schedule_document_on_reschedule(*, loan, application, reason: str) -> Schedu
 
 
 def _queue_render(document_id: int) -> None:
-    from .tasks import render_schedule_document
-
-    # robust: a broker hiccup after the payment committed must not undo it; the document stays
-    # pending and the sweep or staff retry render it.
-    transaction.on_commit(lambda: render_schedule_document.delay(document_id), robust=True)
+    after_commit(schedule_document_render_wanted, ScheduleDocument, document_id)
 
 
 def _for_rendering(document_id: int) -> ScheduleDocument:

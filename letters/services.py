@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from core.errors import Invalid, NotPermitted, WrongState
 from organizations.access import access_for
 from organizations.accounts import verified_email
+from organizations.models import User
 
 from . import rendering
 from .models import Decision, Letter, LetterStatus
+from .queue import after_commit, letter_email_wanted, letter_render_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -30,17 +32,11 @@ DECISIONS = {"approve": Decision.APPROVED, "reject": Decision.REJECTED}
 
 
 def _queue_render(letter_id: int) -> None:
-    from .tasks import render_letter
-
-    # robust: a broker hiccup after the decision committed must not undo nor hide the decision;
-    # the letter stays pending and staff see it.
-    transaction.on_commit(lambda: render_letter.delay(letter_id), robust=True)
+    after_commit(letter_render_wanted, Letter, letter_id)
 
 
 def _queue_email(letter_id: int) -> None:
-    from .tasks import email_letter
-
-    transaction.on_commit(lambda: email_letter.delay(letter_id), robust=True)
+    after_commit(letter_email_wanted, Letter, letter_id)
 
 
 def _next_sequence(application_id: int) -> int:
@@ -73,12 +69,12 @@ def letter_create_for_decision(*, application, log) -> Letter:
     return letter
 
 
-def _may_manage_letters(user) -> bool:
+def _may_manage_letters(user: User) -> bool:
     access = access_for(user)
     return access.is_secretariat or access.is_administrator
 
 
-def letter_reissue(*, letter_id: int, by, reason: str) -> Letter:
+def letter_reissue(*, letter_id: int, by: User, reason: str) -> Letter:
     """A correction: a new letter, rendered from the application as it is now, that supersedes
     ``letter_id``. Only the latest letter of a decision can be superseded."""
     if not _may_manage_letters(by):
@@ -107,7 +103,7 @@ def letter_reissue(*, letter_id: int, by, reason: str) -> Letter:
     return new
 
 
-def letter_retry(*, letter_id: int, by) -> Letter:
+def letter_retry(*, letter_id: int, by: User) -> Letter:
     """Staff ask for a failed letter to be rendered again (after fixing what made it fail)."""
     if not _may_manage_letters(by):
         raise NotPermitted()

@@ -6,9 +6,11 @@ Without a broker (the embedded installation) these run in-process right after th
 import logging
 
 from celery import shared_task
+from django.dispatch import receiver
 
-from . import services
-from .models import Letter
+from . import schedules, services
+from .models import Letter, ScheduleDocument
+from .queue import letter_email_wanted, letter_render_wanted, schedule_document_render_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +41,6 @@ def email_letter(self, letter_id: int) -> bool:
 
 @shared_task(bind=True, autoretry_for=(Exception,), **RETRIES)
 def render_schedule_document(self, document_id: int) -> str:
-    from . import schedules
-    from .models import ScheduleDocument
-
     try:
         document = schedules.schedule_document_render(document_id=document_id)
     except ScheduleDocument.DoesNotExist:
@@ -55,3 +54,18 @@ def render_schedule_document(self, document_id: int) -> str:
                        self.request.retries + 1, exc)
         raise
     return document.status
+
+
+@receiver(letter_render_wanted, dispatch_uid="letters.render")
+def _render_wanted(sender, pk: int, **kwargs) -> None:
+    render_letter.delay(pk)
+
+
+@receiver(letter_email_wanted, dispatch_uid="letters.email")
+def _email_wanted(sender, pk: int, **kwargs) -> None:
+    email_letter.delay(pk)
+
+
+@receiver(schedule_document_render_wanted, dispatch_uid="letters.schedule_render")
+def _schedule_render_wanted(sender, pk: int, **kwargs) -> None:
+    render_schedule_document.delay(pk)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from core.errors import Invalid, Refused
+from core.errors import Refused
+from core.http import refusal_text
 
 MAX_BATCH = 200
 
@@ -22,18 +23,6 @@ class Outcome:
     message: str = ""
 
 
-def _flat(reasons) -> list[str]:
-    if isinstance(reasons, dict):
-        return [text for value in reasons.values() for text in _flat(value)]
-    if isinstance(reasons, list | tuple):
-        return [text for value in reasons for text in _flat(value)]
-    return [str(reasons)]
-
-
-def _reason(exc: Refused) -> str:
-    return " ".join(_flat(exc.errors)) if isinstance(exc, Invalid) else str(exc)
-
-
 def run_each(rows: Iterable, action: Callable, *, label: Callable, url: Callable) -> list[Outcome]:
     """``action(row)`` for every row; what each one gave, in order."""
     outcomes = []
@@ -41,7 +30,7 @@ def run_each(rows: Iterable, action: Callable, *, label: Callable, url: Callable
         try:
             action(row)
         except Refused as exc:
-            outcomes.append(Outcome(label(row), url(row), False, _reason(exc)))
+            outcomes.append(Outcome(label(row), url(row), False, refusal_text(exc)))
         else:
             outcomes.append(Outcome(label(row), url(row), True))
     return outcomes

@@ -21,13 +21,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Document
+from applications.permissions import conflicted_reviewer_ids, decider_ids
 from applications.reviews import committee_member_ids
 from applications.services import application_expire
 from applications.workflow import AWARDED, Status
+from core.money import Money
+from disbursements.models import LIVE_LOAN_STATES, Instalment
+from disbursements.services.loans import loans_refresh_arrears
 
+from .context import application_context
 from .kinds import Kind
 from .models import Deadline, DeadlineKind
 from .outbox import notify
+from .recipients import (
+    chair_recipients,
+    finance_recipients,
+    organization_recipients,
+    secretariat_recipients,
+    users_recipients,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +91,6 @@ def final_baseline_set(application) -> None:
 
 def run_deadlines(*, today: datetime.date | None = None) -> Counter:
     """Everything due on ``today``. Returns what happened, by outcome."""
-    from disbursements.services.loans import loans_refresh_arrears
-
     today = today or timezone.localdate()
     counts = deadlines_sweep(today=today)
     moved = loans_refresh_arrears(on=today)
@@ -126,23 +136,13 @@ def _fire(deadline_id: int, today: datetime.date) -> str | None:
     return f"{deadline.kind}:{outcome}"
 
 
-def _context(application, **extra):
-    from .handlers import application_context
-
-    return application_context(application, **extra)
-
-
 # The secretariat and each fund's chair, read once per sweep rather than once per application.
 _audience_cache: dict = {}
 
 
 def _decision_audience(application):
     """The secretariat and whoever decides: the fund's chair, or, when the chair declared a conflict
-    of interest, the deputy chair or the secretariat (``applications.reviews.decider_ids``)."""
-    from applications.reviews import conflicted_reviewer_ids, decider_ids
-
-    from .recipients import chair_recipients, secretariat_recipients, users_recipients
-
+    of interest, the deputy chair or the secretariat (``applications.permissions.decider_ids``)."""
     fund_id = application.fund_id
     if "secretariat" not in _audience_cache:
         _audience_cache["secretariat"] = secretariat_recipients()
@@ -164,7 +164,7 @@ def _decision_clock(kind: str):
         notify(
             kind=kind, recipients=_decision_audience(application),
             event=f"d{deadline.pk}", application=application,
-            context=_context(application, days_left=days_left),
+            context=application_context(application, days_left=days_left),
         )
         return "notified"
 
@@ -177,8 +177,6 @@ def _information_expiry(deadline: Deadline, today: datetime.date) -> str:
 
 
 def _review_reminder(deadline: Deadline, today: datetime.date) -> str:
-    from .recipients import users_recipients
-
     application = deadline.application
     if application.status != Status.COMMITTEE_REVIEW:
         return "not_in_review"
@@ -189,14 +187,13 @@ def _review_reminder(deadline: Deadline, today: datetime.date) -> str:
         sent = application.sent_to_committee_at
         since = timezone.localdate(sent) if sent else ""
         notify(kind=Kind.REVIEW_REMINDER, recipients=users_recipients(outstanding),
-               event=f"d{deadline.pk}", application=application, context=_context(application, date=since))
+               event=f"d{deadline.pk}", application=application,
+               context=application_context(application, date=since))
     review_reminder_set(application, max(today, deadline.due_on))
     return "reminded" if outstanding else "all_reviewed"
 
 
 def _final_baseline(deadline: Deadline, today: datetime.date) -> str:
-    from .recipients import organization_recipients
-
     application = deadline.application
     if application.status not in AWARDED or application.status == Status.CLOSED:
         return "not_needed"
@@ -207,7 +204,7 @@ def _final_baseline(deadline: Deadline, today: datetime.date) -> str:
         return "in_final_report"  # the endline is the final report's, which has its own reminders
     notify(kind=Kind.FINAL_BASELINE_DUE, recipients=organization_recipients(application.organization),
            event=f"d{deadline.pk}", application=application,
-           context=_context(application, due=final_baseline_due_on(application)))
+           context=application_context(application, due=final_baseline_due_on(application)))
     return "notified"
 
 
@@ -230,8 +227,6 @@ def deadline_action_register(kind: str, action) -> None:
 
 
 def _open_instalments(first: datetime.date, last: datetime.date):
-    from disbursements.models import LIVE_LOAN_STATES, Instalment
-
     return (
         Instalment.objects.filter(
             is_current=True, paid_on__isnull=True, due_date__gte=first, due_date__lte=last,
@@ -243,10 +238,8 @@ def _open_instalments(first: datetime.date, last: datetime.date):
 
 
 def _instalment_context(instalment, today: datetime.date) -> dict:
-    from core.money import Money
-
     application = instalment.loan.application
-    return _context(
+    return application_context(
         application, number=instalment.n, due=instalment.due_date,
         amount=Money(instalment.unpaid, instalment.loan.currency),
         days_late=(today - instalment.due_date).days,
@@ -255,8 +248,6 @@ def _instalment_context(instalment, today: datetime.date) -> dict:
 
 def instalments_due_notify(*, today: datetime.date) -> Counter:
     """Tell the OPP of each instalment falling due in the next few days, once per instalment."""
-    from .recipients import organization_recipients
-
     counts: Counter = Counter()
     for instalment in _open_instalments(today, today + INSTALMENT_NOTICE):
         application = instalment.loan.application
@@ -273,8 +264,6 @@ def instalments_due_notify(*, today: datetime.date) -> Counter:
 
 def arrears_notify(*, today: datetime.date) -> Counter:
     """Arrears notices when an instalment is 1, 30 and 60 days late (finance is copied from 30 on)."""
-    from .recipients import finance_recipients, organization_recipients
-
     counts: Counter = Counter()
     for days in ARREARS_NOTICE_DAYS:
         last = today - datetime.timedelta(days=days)

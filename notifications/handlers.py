@@ -15,6 +15,7 @@ from applications.reviews import committee_member_ids
 from applications.workflow import Status
 
 from . import deadlines
+from .context import application_context
 from .kinds import Kind
 from .models import DeadlineKind
 from .outbox import notify
@@ -23,28 +24,6 @@ from .recipients import (
     secretariat_recipients,
     users_recipients,
 )
-
-
-def application_context(application, **extra) -> dict:
-    """The values the notification texts about ``application`` may use."""
-    from core.money import Money
-
-    context = {
-        "reference": application.reference,
-        "fund": application.fund.name,
-        "organization": application.organization.short_name,
-        "status": Status(application.status).label,
-        "decision_due": application.decision_due,
-        "date": timezone.localdate(),
-        "amount": (Money(application.approved_amount, application.currency)
-                   if application.approved_amount is not None else ""),
-        "message": "",
-        "respond_by": "",
-        "days_left": "",
-        "due": "",
-    }
-    context.update(extra)
-    return context
 
 
 def on_application_transition(*, application, log) -> None:

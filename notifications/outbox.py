@@ -23,6 +23,7 @@ from django.utils.translation import override
 
 from core.money import Money
 
+from .delivery import deliver_notification
 from .kinds import ESSENTIAL, SPECS
 from .models import EmailStatus, Notification, NotificationPreference
 
@@ -141,10 +142,7 @@ def queue_delivery(notification_ids: list[int]) -> int:
     When the broker is unreachable the rows stay pending and the delivery sweep sends them later, so a
     broken broker never breaks (nor slows down for long) the change that caused the notification.
     """
-    from config.celery import app
-
-    from .tasks import deliver_notification
-
+    app = deliver_notification.app
     queued = 0
     try:
         if app.conf.task_always_eager:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.money import Money
 
-from .handlers import application_context
+from .context import application_context
 from .kinds import Kind
 from .outbox import notify
 from .recipients import organization_recipients

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.errors import Invalid
+from organizations.models import User
 
 from .kinds import ESSENTIAL, Kind
 from .links import absolute, notice_path
@@ -116,7 +117,7 @@ def notifications_deliver_pending(*, older_than: datetime.timedelta = datetime.t
     return counts
 
 
-def notification_mark_read(*, notification_id: int, by) -> Notification:
+def notification_mark_read(*, notification_id: int, by: User) -> Notification:
     """Mark one of ``by``'s notifications read (someone else's does not exist for them)."""
     with transaction.atomic():
         notification = Notification.objects.select_for_update().get(
@@ -128,13 +129,13 @@ def notification_mark_read(*, notification_id: int, by) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, by) -> int:
+def notifications_mark_all_read(*, by: User) -> int:
     return Notification.objects.filter(recipient=by, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def preferences_for(user) -> list[dict[str, Any]]:
+def preferences_for(user: User) -> list[dict[str, Any]]:
     chosen = {
         pref.kind: pref for pref in NotificationPreference.objects.filter(user=user)
     }
@@ -152,7 +153,7 @@ def preferences_for(user) -> list[dict[str, Any]]:
     return rows
 
 
-def preferences_set(*, user, choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def preferences_set(*, user: User, choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Record ``user``'s choices; essential kinds cannot be turned off."""
     errors = []
     for choice in choices:

@@ -44,12 +44,17 @@ class Access:
         return Role.AUDITOR in self.roles
 
     @property
+    def is_donor(self) -> bool:
+        return Role.DONOR in self.roles
+
+    @property
     def is_committee_member(self) -> bool:
         return bool(self.member_fund_ids)
 
     @property
     def is_clac_staff(self) -> bool:
-        return self.is_superuser or bool(self.roles)
+        # A donor's role is read-only and outside CLAC: it reads its own report and nothing else.
+        return self.is_superuser or bool(self.roles - {Role.DONOR})
 
     @property
     def sees_everything(self) -> bool:

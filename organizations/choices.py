@@ -85,6 +85,8 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Read-only: one donor's contributions and what they paid for, aggregated (donors.DonorUser says which).
+    DONOR = "donor", _("Donor (read-only)")
 
 
 FUND_SCOPED_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.DEPUTY_CHAIR})

@@ -18,6 +18,7 @@ from .choices import (
     Role,
     country_names,
 )
+from .events import search_text_changed
 
 
 class ProductCode(models.Model):
@@ -96,9 +97,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
         stored = getattr(self, "_stored_search_text", None)
         if stored is not None and stored != self.search_text:
-            from applications.models import application_search_text_refresh
-
-            application_search_text_refresh(organization_id=self.pk)
+            search_text_changed(organization_id=self.pk)
         self._stored_search_text = self.search_text
 
     @classmethod

@@ -36,12 +36,12 @@ def _normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _forget_access(user) -> None:
+def _forget_access(user: User) -> None:
     if hasattr(user, "_fondos_access"):
         del user._fondos_access
 
 
-def may_manage_members(by, organization_id: int) -> bool:
+def may_manage_members(by: User, organization_id: int) -> bool:
     """The secretariat and administrators, for any organisation; a representative, for their own."""
     access = access_for(by)
     if access.is_administrator or access.is_secretariat:
@@ -52,7 +52,7 @@ def may_manage_members(by, organization_id: int) -> bool:
 # Invitations ---------------------------------------------------------------------------------------
 
 
-def _invite(*, organization, email, by, language, as_representative, template, context=None):
+def _invite(*, organization, email, by: User, language, as_representative, template, context=None):
     email = _normalize_email(email)
     if User.objects.filter(email__iexact=email, is_active=True).exists():
         raise Invalid({"email": [_("Someone already has an account with this address.")]})
@@ -170,7 +170,7 @@ def join_request_submit(*, legal_name: str, country: str, fairtrade_id: str, con
     )
 
 
-def _require_secretariat(by) -> None:
+def _require_secretariat(by: User) -> None:
     access = access_for(by)
     if not (access.is_administrator or access.is_secretariat):
         raise NotPermitted()
@@ -227,7 +227,7 @@ def join_request_decline(*, join_request_id: int, by: User, reason: str) -> Join
 # Members -------------------------------------------------------------------------------------------
 
 
-def _end_sessions(user) -> int:
+def _end_sessions(user: User) -> int:
     """Delete every stored session of ``user``; returns how many."""
     if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
         return 0
@@ -358,7 +358,7 @@ def api_token_revoke(*, user: User, token_id: int | None = None) -> None:
 # Staff roles ---------------------------------------------------------------------------------------
 
 
-def _require_administrator(by) -> None:
+def _require_administrator(by: User) -> None:
     if not access_for(by).is_administrator:
         raise NotPermitted(_("Only administrators grant and remove staff roles."))
 

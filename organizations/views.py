@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Invalid, Refused
+from core.http import refusal_text
 from listing.pages import listing_for
 
 from . import services
@@ -332,8 +333,7 @@ def staff_role_revoke(request, pk):
     try:
         services.staff_role_revoke(role_id=pk, by=request.user)
     except Refused as refusal:
-        messages.error(request, refusal.message if not isinstance(refusal, Invalid)
-                       else " ".join(" ".join(reasons) for reasons in refusal.errors.values()))
+        messages.error(request, refusal_text(refusal))
     else:
         messages.success(request, _("Role removed."))
     return redirect("accounts:staff-roles")

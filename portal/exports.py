@@ -22,6 +22,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.http import name_download
 from core.money import decimals as currency_decimals
 
 DECIMAL_COMMA_LANGUAGES = ("es", "pt", "fr")
@@ -140,7 +141,7 @@ def download(table: Table, file_format: str, language: str) -> HttpResponse:
         response = HttpResponse(table_xlsx(table), content_type=XLSX_TYPE)
     else:
         response = HttpResponse(table_csv(table, language), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table.filename}.{file_format}"'
+    name_download(response, f"{table.filename}.{file_format}")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

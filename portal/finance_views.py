@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.selectors import applications_visible_to
-from core.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, Refused
+from core.http import issued_pdf_response, page_refusal
 from core.parsing import parse_date
 from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
@@ -160,10 +161,8 @@ def disbursement_action(request, pk, action):
                 messages.error(request, f"{disbursement.application.reference}: {error}")
     except ApproverMayNotPay as exc:  # a finance officer, who may act, but not on this one
         messages.error(request, f"{disbursement.application.reference}: {exc}")
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        page_refusal(request, exc)
     return redirect("finance")
 
 
@@ -215,7 +214,7 @@ def loan_list(request):
                            else (False, None))
     overview = lends
     status = listing.status if not on_errors else 400
-    books = None
+    books = None  # one fund's books: shown when one fund lends, not beside several funds' portfolio
     if overview and lending_fund is not None:
         books = balances_by_fund([lending_fund], on=on if on < today else None)[lending_fund.pk]
     return render(request, "portal/finance/loans.html", {
@@ -250,11 +249,8 @@ def loan_detail(request, pk):
             )
         except Invalid as exc:
             errors = exc.errors
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except WrongState as exc:
-            messages.error(request, str(exc))
-            return redirect("finance-loan", pk=pk)
+        except Refused as exc:
+            return page_refusal(request, exc, redirect("finance-loan", pk=pk))
         else:
             if created:
                 messages.success(request, _("The repayment was recorded."))
@@ -418,8 +414,4 @@ def schedule_document_file(request, pk, document_id):
         ScheduleDocument.objects.select_related("loan__application"),
         pk=document_id, loan__application=application, status=LetterStatus.RENDERED,
     )
-    response = FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=f"{document.reference}.pdf", content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["ETag"] = f'"{document.sha256}"'
-    return response
+    return issued_pdf_response(document)

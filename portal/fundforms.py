@@ -185,8 +185,6 @@ def shown(item: Input) -> str:
     from django.utils.dateparse import parse_date
     from django.utils.translation import gettext
 
-    from .templatetags.portal import number
-
     value = item.value
     if item.type == "checkbox":
         return gettext("Yes") if item.checked else gettext("No")
@@ -196,7 +194,7 @@ def shown(item: Input) -> str:
         return str(dict(item.choices).get(str(value), value))
     if item.type in ("decimal", "number"):
         raw = plain_number(value)
-        return number(raw) if raw else str(value)
+        return number_input_value(raw) if raw else str(value)
     if item.type == "date" or (isinstance(value, str) and ISO_DATES.fullmatch(value)):
         days = [parse_date(part.strip()) for part in str(value).split(",")]
         if all(days):

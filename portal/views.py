@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,8 @@ from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
 from calls.services import call_initial_fields
 from calls.views import chosen_call
-from core.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, NotPermitted, Refused, WrongState
+from core.http import page_refusal, refusal_text, uploaded_file_response
 from core.parsing import parse_date
 from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
@@ -167,11 +168,8 @@ def edit_step(request, pk, step):
                 services.application_update(application_id=pk, by=request.user, fields=posted)
             except Invalid as exc:
                 errors = exc.errors
-            except NotPermitted as exc:
-                raise PermissionDenied(str(exc)) from exc
-            except WrongState as exc:
-                messages.error(request, str(exc))
-                return redirect("application", pk=pk)
+            except Refused as exc:
+                return page_refusal(request, exc, redirect("application", pk=pk))
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect(_after_step(application, steps, index, request.POST))
@@ -231,7 +229,7 @@ def documents(request, pk):
                 document = services.document_upload(application_id=pk, by=request.user, kind=kind,
                                                      upload=upload)
             except Invalid as exc:
-                reasons = " ".join(message for messages_ in exc.errors.values() for message in messages_)
+                reasons = refusal_text(exc)
                 refused.append(reasons if len(uploads) == 1 else f"{upload.name}: {reasons}")
             except WrongState as exc:
                 refused.append(str(exc))
@@ -294,11 +292,8 @@ def document_remove(request, pk, document_id):
 def document_file(request, pk, document_id):
     application = _visible(request, pk)
     document = get_object_or_404(Document, pk=document_id, application=application)
-    response = FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=document.original_name, content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file_response(document.file, filename=document.original_name,
+                                  content_type=document.content_type)
 
 
 # --------------------------------------------------------------------------- review and submit
@@ -489,11 +484,8 @@ def application_action(request, pk, name):
     except Invalid as exc:
         context = application_context(request, application, form_errors=exc.errors, failed_action=name)
         return render(request, "portal/application.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("application", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("application", pk=pk))
     messages.success(request, done_message(name))
     return redirect("application", pk=pk)
 
@@ -587,11 +579,8 @@ def committee_review(request, pk):
         context = application_context(request, application, form_errors=exc.errors,
                                       failed_action="conflict" if conflict else "review")
         return render(request, "portal/application.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("application", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("application", pk=pk))
     messages.success(request, _("Your declaration was recorded.") if conflict
                      else _("Your review was recorded."))
     return redirect("application", pk=pk)

@@ -1,7 +1,6 @@
 """The project-report API: an award's reports, one report, its transitions and attachments, and the
 outcomes report. Another organisation's reports are "not found"."""
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from applications.parsers import UploadParser
 from applications.selectors import applications_visible_to
+from core.http import name_download, uploaded_file_response
 from organizations.access import access_for
 
 from . import services
@@ -145,11 +145,8 @@ class ProjectReportViewSet(viewsets.GenericViewSet):
         if request.method == "DELETE":
             services.report_attachment_delete(attachment_id=attachment.pk, by=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                                filename=attachment.original_name, content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return uploaded_file_response(attachment.file, filename=attachment.original_name,
+                                      content_type=attachment.content_type)
 
 
 class OutcomesView(APIView):
@@ -184,5 +181,5 @@ class OutcomesView(APIView):
         response = Response(outcomes(filters))
         file_format = getattr(request, "accepted_renderer", None) and request.accepted_renderer.format
         if file_format in ("csv", "xlsx"):
-            response["Content-Disposition"] = f'attachment; filename="outcomes.{file_format}"'
+            name_download(response, f"outcomes.{file_format}")
         return response

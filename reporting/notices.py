@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 
+from notifications.context import application_context
 from notifications.kinds import Kind
 from notifications.models import DeadlineKind
 from notifications.outbox import notify
@@ -33,8 +34,6 @@ def timers_for(report) -> list[tuple[str, datetime.date]]:
 
 
 def report_context(report, **extra) -> dict:
-    from notifications.handlers import application_context
-
     return application_context(
         report.application, report=KIND_IN_SENTENCE[report.kind], due=report.due_on or "",
         status=report.get_status_display(), **extra,

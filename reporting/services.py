@@ -22,6 +22,7 @@ from applications.uploads import check_upload
 from applications.workflow import Actor
 from applications.workflow import Status as ApplicationStatus
 from core.errors import Invalid, NotPermitted, WrongState
+from organizations.models import User
 
 from . import notices
 from .fields import validate_report_fields
@@ -45,7 +46,7 @@ def _locked(report_id: int) -> ProjectReport:
     )
 
 
-def _check(report: ProjectReport, name: str, by) -> None:
+def _check(report: ProjectReport, name: str, by: User) -> None:
     """403 when ``by`` may not run ``name``, 409 when the report's state forbids it."""
     spec = TRANSITIONS[name]
     if by is None or not spec.actors & actors_for(by, report.application):
@@ -57,7 +58,7 @@ def _check(report: ProjectReport, name: str, by) -> None:
         )
 
 
-def _move(report: ProjectReport, name: str, by, comments: str = "") -> ReportTransitionLog:
+def _move(report: ProjectReport, name: str, by: User, comments: str = "") -> ReportTransitionLog:
     from_state = report.status
     getattr(report, TRANSITIONS[name].method)()
     report.save()
@@ -126,7 +127,7 @@ def project_reports_create_for_award(*, application_id: int, paid_on: datetime.d
     return reports
 
 
-def project_report_create(*, application_id: int, by, kind: str,
+def project_report_create(*, application_id: int, by: User, kind: str,
                           due_on: datetime.date | None = None) -> ProjectReport:
     """A report added by hand: by the secretariat (required, with its due date) or by the organisation
     (of its own accord, started as a draft)."""
@@ -169,7 +170,7 @@ def project_report_create(*, application_id: int, by, kind: str,
 # --------------------------------------------------------------------------- writing the report
 
 
-def project_report_update(*, report_id: int, by, fields: dict[str, Any]) -> ProjectReport:
+def project_report_update(*, report_id: int, by: User, fields: dict[str, Any]) -> ProjectReport:
     """Save what the organisation wrote (any part, at any step); the first save starts the draft."""
     cleaned = validate_report_fields(fields)
     with transaction.atomic():
@@ -234,7 +235,7 @@ def _write_indicators(report: ProjectReport, rows: list[dict[str, Any]]) -> None
     )
 
 
-def report_attachment_upload(*, report_id: int, by, kind: str, upload,
+def report_attachment_upload(*, report_id: int, by: User, kind: str, upload,
                              budget_line: str = "") -> ReportAttachment:
     """Attach a receipt (for a budget line), the certificate or an endline study, after the same
     checks of content, size and name as an application's documents."""
@@ -271,7 +272,7 @@ def report_attachment_upload(*, report_id: int, by, kind: str, upload,
     return attachment
 
 
-def report_attachment_delete(*, attachment_id: int, by) -> None:
+def report_attachment_delete(*, attachment_id: int, by: User) -> None:
     with transaction.atomic():
         attachment = ReportAttachment.objects.select_related("report").get(pk=attachment_id)
         report = _locked(attachment.report_id)
@@ -329,7 +330,7 @@ def submission_errors(report: ProjectReport) -> dict[str, list[str]]:
     return errors
 
 
-def project_report_submit(*, report_id: int, by) -> ProjectReport:
+def project_report_submit(*, report_id: int, by: User) -> ProjectReport:
     with transaction.atomic():
         report = _locked(report_id)
         _check(report, "submit", by)
@@ -341,7 +342,7 @@ def project_report_submit(*, report_id: int, by) -> ProjectReport:
     return report
 
 
-def project_report_accept(*, report_id: int, by, comments: str = "") -> ProjectReport:
+def project_report_accept(*, report_id: int, by: User, comments: str = "") -> ProjectReport:
     with transaction.atomic():
         report = _locked(report_id)
         _check(report, "accept", by)
@@ -353,7 +354,7 @@ def project_report_accept(*, report_id: int, by, comments: str = "") -> ProjectR
     return report
 
 
-def project_report_return(*, report_id: int, by, comments: str) -> ProjectReport:
+def project_report_return(*, report_id: int, by: User, comments: str) -> ProjectReport:
     with transaction.atomic():
         report = _locked(report_id)
         _check(report, "return", by)

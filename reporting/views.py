@@ -12,7 +12,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from applications.permissions import actors_for
 from applications.workflow import Actor
-from core.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, Refused, WrongState
+from core.http import name_download, page_refusal, uploaded_file_response
 from funds.rules import fund_choices, fund_codes
 from organizations.access import access_for
 from organizations.choices import Country, Product
@@ -239,10 +240,8 @@ def report_attachment_add(request, pk):
         for reasons in exc.errors.values():
             for reason in reasons:
                 messages.error(request, reason)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        page_refusal(request, exc)
     else:
         messages.success(request, _("The file was attached."))
     if back in steps_for(report):
@@ -261,10 +260,8 @@ def report_attachment_delete(request, pk, attachment_id):
     attachment = get_object_or_404(ReportAttachment, pk=attachment_id, report=report)
     try:
         services.report_attachment_delete(attachment_id=attachment.pk, by=request.user)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        page_refusal(request, exc)
     back = request.POST.get("step") or ""
     if back in steps_for(report):
         return redirect("report-step", pk=report.pk, step=back)
@@ -275,11 +272,8 @@ def report_attachment_delete(request, pk, attachment_id):
 def report_attachment_file(request, pk, attachment_id):
     report = _visible(request, pk)
     attachment = get_object_or_404(ReportAttachment, pk=attachment_id, report=report)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file_response(attachment.file, filename=attachment.original_name,
+                                  content_type=attachment.content_type)
 
 
 ACTIONS = {
@@ -308,11 +302,8 @@ def report_action(request, pk, name):
         report.refresh_from_db()
         context = _context(request, report, form_errors=exc.errors, failed_action=name, post=request.POST)
         return render(request, "reporting/report.html", context, status=400)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        return redirect("report", pk=pk)
+    except Refused as exc:
+        return page_refusal(request, exc, redirect("report", pk=pk))
     messages.success(request, str(DONE[name]))
     return redirect("report", pk=pk)
 
@@ -378,8 +369,7 @@ def outcomes_page(request):
         download = {**data, "breakdown": {str(BREAKDOWN_TITLES[d]): rows for d, rows in tables.items()}}
         renderer = OutcomesCSVRenderer() if file_format == "csv" else OutcomesXLSXRenderer()
         response = HttpResponse(renderer.render(download), content_type=renderer.media_type)
-        response["Content-Disposition"] = f'attachment; filename="outcomes.{file_format}"'
-        return response
+        return name_download(response, f"outcomes.{file_format}")
     query = request.GET.copy()
     query.pop("format", None)
     return render(request, "reporting/outcomes.html", {

@@ -9,7 +9,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import BasePermission
+from rest_framework.settings import api_settings
 
 from listing.filters import ListFilterSet, Ordering, SearchFilter, date_filter
 from organizations.access import access_for
@@ -101,7 +102,7 @@ class AuditHistoryView(ListAPIView):
     ``changed_to`` narrow them, ``ordering=date`` lists the oldest first."""
 
     serializer_class = HistoryEntrySerializer
-    permission_classes = [IsAuthenticated, IsAuditorOrAdministrator]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsAuditorOrAdministrator]
     filterset_class = AuditHistoryFilter
 
     def get_queryset(self):

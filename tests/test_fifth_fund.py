@@ -373,3 +373,27 @@ def letters_context(letter_id: int) -> dict:
     from letters.rendering import letter_context
 
     return letter_context(Letter.objects.get(pk=letter_id))
+
+
+def test_no_module_outside_the_fund_rules_names_a_fund():
+    """Everything particular to a fund is in its rules module: no other code, page or script of Fondos
+    names one (the demo seed, the load generator, benchmarks, docs, tests and migrations may)."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    skipped = {"tests", "loadtest", "benchmarks", "docs", "node_modules", "media", "migrations", "locale",
+               "__pycache__"}
+    names = [spelling for code in registry.fund_codes() for spelling in (code, code.replace("-", "_"))]
+    offenders = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name not in skipped and not name.startswith(".")]
+        here = Path(folder).relative_to(root)
+        if here.parts[:2] == ("funds", "rules"):
+            continue
+        for name in files:
+            if not name.endswith((".py", ".html", ".js")) or name == "seed_demo.py":
+                continue
+            text = (Path(folder) / name).read_text(encoding="utf-8")
+            offenders += [f"{here / name}: {code}" for code in names if code in text]
+    assert offenders == []

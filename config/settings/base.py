@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "opendata",
     "calls",
     "dashboard",
+    "donors",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "security.middleware.TwoFactorMiddleware",
+    "donors.permissions.DonorPagesMiddleware",
     "security.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -207,7 +209,11 @@ REST_FRAMEWORK = {
         "organizations.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A donor's reader reaches its own report only: anywhere else is 404.
+        "donors.permissions.DonorReadsOwnReportOnly",
+    ],
     # A body that is not a JSON object is a 400 on every endpoint.
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONObjectParser",

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from core.errors import Invalid, NotPermitted
 from organizations.access import access_for
+from organizations.models import User
 
 ZERO = Decimal("0.00")
 
 
-def require_finance(by) -> None:
+def require_finance(by: User) -> None:
     if not access_for(by).is_finance:
         raise NotPermitted(_("Only finance staff may do this."))
 

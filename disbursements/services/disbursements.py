@@ -25,6 +25,7 @@ from disbursements.models import (
 )
 from funds.ledger import credit, debit, fund_release_commitment, ledger_post
 from funds.models import Account, TransactionKind
+from organizations.models import User
 
 from .. import events
 from .common import given_reason, not_before_approval, require_finance, today
@@ -73,7 +74,7 @@ def _state_error(disbursement: Disbursement) -> WrongState:
     )
 
 
-def disbursement_split(*, disbursement_id: int, by, amounts: list) -> list[Disbursement]:
+def disbursement_split(*, disbursement_id: int, by: User, amounts: list) -> list[Disbursement]:
     """Split a pending tranche into several; together they are the same amount."""
     require_finance(by)
     with transaction.atomic():
@@ -113,7 +114,7 @@ def disbursement_split(*, disbursement_id: int, by, amounts: list) -> list[Disbu
     return [disbursement, *created]
 
 
-def disbursement_approve(*, disbursement_id: int, by) -> Disbursement:
+def disbursement_approve(*, disbursement_id: int, by: User) -> Disbursement:
     require_finance(by)
     with transaction.atomic():
         disbursement = _locked_disbursement(disbursement_id)
@@ -133,7 +134,7 @@ def disbursement_approve(*, disbursement_id: int, by) -> Disbursement:
 def disbursement_pay(
     *,
     disbursement_id: int,
-    by,
+    by: User,
     paid_on: datetime.date,
     reference: str,
     amount=None,
@@ -242,16 +243,15 @@ def disbursement_pay(
 
 def _refuse_while_reports_wait(disbursement: Disbursement, application: Application | None = None) -> None:
     """A later tranche waits for the award's reports that are due (the fund's parameter says so)."""
-    from reporting.selectors import tranche_refusals
-
     if application is None:
         application = Application.objects.select_related("fund").get(pk=disbursement.application_id)
-    refusals = tranche_refusals(application=application, tranche=disbursement.tranche, on=today())
+    refusals = events.tranche_refusals(application=application, tranche=disbursement.tranche, on=today())
     if refusals:
         raise Invalid({"non_field_errors": refusals})
 
 
-def _remainder_settle(disbursement: Disbursement, *, application: Application, short: Decimal, by) -> None:
+def _remainder_settle(disbursement: Disbursement, *, application: Application, short: Decimal,
+                     by: User) -> None:
     """A tranche paid short: its remainder goes back to the fund's available money, or stays
     committed as a new pending tranche."""
     if disbursement.remainder == Remainder.RELEASED:
@@ -303,7 +303,7 @@ def _exchange_rate(raw, currency: str, fund_currency: str) -> Decimal:
     return rate
 
 
-def disbursement_fail(*, disbursement_id: int, by, reason: str) -> Disbursement:
+def disbursement_fail(*, disbursement_id: int, by: User, reason: str) -> Disbursement:
     """The bank returned the payment or it could not be made; the commitment stays for a new try."""
     require_finance(by)
     reason = given_reason(reason)
@@ -320,7 +320,7 @@ def disbursement_fail(*, disbursement_id: int, by, reason: str) -> Disbursement:
     return disbursement
 
 
-def disbursement_cancel(*, disbursement_id: int, by, reason: str) -> Disbursement:
+def disbursement_cancel(*, disbursement_id: int, by: User, reason: str) -> Disbursement:
     """The tranche will not be paid: its commitment goes back to the fund."""
     require_finance(by)
     reason = given_reason(reason)

@@ -21,6 +21,7 @@ from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus
 from disbursements.notes import HARVESTS_PASSED
 from disbursements.selectors import loans_needing_status_change
 from funds.lending import harvest_dates_checked, months_spanned
+from organizations.models import User
 
 from .common import ZERO, given_reason, require_finance, today
 from .schedules import (
@@ -136,7 +137,7 @@ def locked_loan(loan_id: int) -> Loan:
 
 
 def refresh_status(
-    loan: Loan, *, on: datetime.date | None = None, by=None, reopen_reason: str = ""
+    loan: Loan, *, on: datetime.date | None = None, by: User | None = None, reopen_reason: str = ""
 ) -> None:
     """Move the loan to the state its schedule says: repaid, in arrears or active. A repaid loan
     owed again (its last repayment reversed) reopens its closed file, for ``reopen_reason``."""
@@ -222,8 +223,8 @@ def _reschedule_plan(
 
 
 def loan_reschedule_preview(
-    *, loan_id: int, by, starts_on: datetime.date, term_months: int | None = None, grace_months: int = 0,
-    harvest_dates: list | None = None,
+    *, loan_id: int, by: User, starts_on: datetime.date, term_months: int | None = None,
+    grace_months: int = 0, harvest_dates: list | None = None,
 ) -> SchedulePlan:
     """The schedule ``loan_reschedule`` would give with the same terms, without changing anything:
     its rows and the interest carried over (due, accrued to ``starts_on``, prepaid). Raises the same
@@ -238,7 +239,7 @@ def loan_reschedule_preview(
 
 
 def loan_reschedule(
-    *, loan_id: int, by, starts_on: datetime.date, term_months: int | None = None, reason: str,
+    *, loan_id: int, by: User, starts_on: datetime.date, term_months: int | None = None, reason: str,
     grace_months: int = 0, harvest_dates: list | None = None,
 ) -> Loan:
     """A new schedule for the principal still owed, from ``starts_on`` (today at the latest), within

@@ -18,6 +18,7 @@ from disbursements.allocation import Due, allocate
 from disbursements.models import LIVE_LOAN_STATES, Instalment, Loan, LoanStatus, Refund, Repayment
 from funds.ledger import credit, debit, ledger_post, ledger_reverse
 from funds.models import Account, TransactionKind
+from organizations.models import User
 
 from .common import given_reason, not_before_approval, require_finance, today
 from .loans import loan_credit_balance, locked_loan, refresh_status
@@ -38,7 +39,7 @@ def _repayment_lines(repayment: Repayment) -> list:
     ]
 
 
-def _reallocate(loan: Loan, by, *, since: datetime.date) -> None:
+def _reallocate(loan: Loan, by: User, *, since: datetime.date) -> None:
     """Spread the loan's standing repayments over its current schedule again, in the order they were
     paid. A repayment whose split changes gets its ledger transaction reversed and posted anew, both
     booked on the day the change takes effect: ``since`` (the day of the event that moved it: a
@@ -96,7 +97,7 @@ def _fingerprint(amount: Decimal, paid_on: datetime.date, reference: str) -> str
 
 
 def repayment_record(
-    *, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "", idempotency_key: str,
+    *, loan_id: int, by: User, amount, paid_on: datetime.date, reference: str = "", idempotency_key: str,
     currency: str | None = None,
 ) -> tuple[Repayment, bool]:
     """Record money paid back. The same key with the same request returns the first repayment
@@ -150,7 +151,7 @@ def repayment_record(
     return repayment, True
 
 
-def repayment_reverse(*, repayment_id: int, by, reason: str) -> Repayment:
+def repayment_reverse(*, repayment_id: int, by: User, reason: str) -> Repayment:
     """Undo a repayment (a bounced cheque, a mistake): its ledger transaction is reversed and the
     loan's other repayments are allocated again."""
     require_finance(by)
@@ -184,7 +185,8 @@ def repayment_reverse(*, repayment_id: int, by, reason: str) -> Repayment:
     return repayment
 
 
-def loan_refund_record(*, loan_id: int, by, amount, paid_on: datetime.date, reference: str = "") -> Refund:
+def loan_refund_record(*, loan_id: int, by: User, amount, paid_on: datetime.date,
+                       reference: str = "") -> Refund:
     """Pay an overpayment back to the group, never more than the credit the loan holds."""
     require_finance(by)
     with transaction.atomic():

@@ -18,13 +18,14 @@ from disbursements.models import LIVE_LOAN_STATES, Loan, LoanStatus, Recovery
 from funds.ledger import credit, debit, ledger_post
 from funds.models import Account, TransactionKind
 from organizations.access import access_for
+from organizations.models import User
 
 from .common import ZERO, given_reason, not_before_approval, require_finance, today
 from .loans import locked_loan
 from .schedules import principal_outstanding
 
 
-def loan_write_off_propose(*, loan_id: int, by, reason: str) -> Loan:
+def loan_write_off_propose(*, loan_id: int, by: User, reason: str) -> Loan:
     require_finance(by)
     reason = given_reason(reason)
     with transaction.atomic():
@@ -38,7 +39,7 @@ def loan_write_off_propose(*, loan_id: int, by, reason: str) -> Loan:
     return loan
 
 
-def loan_write_off_approve(*, loan_id: int, by, on: datetime.date | None = None) -> Loan:
+def loan_write_off_approve(*, loan_id: int, by: User, on: datetime.date | None = None) -> Loan:
     """A second person (finance or an administrator, not the proposer) approves the write-off: the
     principal still owed leaves the loans outstanding for the write-offs account."""
     access = access_for(by)
@@ -79,7 +80,7 @@ def loan_write_off_approve(*, loan_id: int, by, on: datetime.date | None = None)
 
 
 def loan_recovery_record(
-    *, loan_id: int, by, amount, received_on: datetime.date, reference: str = ""
+    *, loan_id: int, by: User, amount, received_on: datetime.date, reference: str = ""
 ) -> Recovery:
     """Money received on a written-off loan: income of the fund, up to what was written off."""
     require_finance(by)

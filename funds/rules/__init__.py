@@ -63,6 +63,11 @@ class RegisteredFunds:
 FUND_CHOICES = RegisteredFunds()
 
 
+def fund_code_for_events(role: str) -> str | None:
+    """The fund whose calls a declared event opens in ``role`` (``funds.rules.events``), if any."""
+    return next((code for code, rules in RULES.items() if rules.declared_event_calls == role), None)
+
+
 def fund_name(code: str) -> str:
     """The fund's name in the active language; an unknown code stays as it is."""
     rules = RULES.get(code)

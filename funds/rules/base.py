@@ -82,6 +82,17 @@ class AwardsSoFar(Protocol):
         include ``data_matches``."""
 
 
+class Figures(Protocol):
+    """How the page writes figures in its language: an amount of the fund's currency, a percent number
+    ("30", "4.5")."""
+
+    def money(self, amount: Any) -> str:
+        """The amount in the fund's currency."""
+
+    def percent(self, value: Any) -> str:
+        """A percent number as a percentage."""
+
+
 class NoAwards:
     """The awards of a fund that has none yet (an assessment made outside any application)."""
 
@@ -185,6 +196,12 @@ class FundRules:
     required_documents: ClassVar[tuple[str, ...]] = ()
     # Documents the OPP sends after the award (while the project runs), besides its project reports.
     post_award_documents: ClassVar[tuple[str, ...]] = ()
+    # What a declared climate event does for the fund (``funds.rules.events``): ``claims`` opens its
+    # fast-track call for loss claims, ``projects`` may open a call for response projects; None: nothing.
+    declared_event_calls: ClassVar[str | None] = None
+    # The field (a choice) in which an application names its purpose; a donor may restrict a
+    # contribution to the fund to one of its choices. None: contributions cannot be restricted.
+    purpose_field: ClassVar[str | None] = None
     # The field holding the amount asked for (None when the fund computes it, as for the subsidy).
     requested_amount_field: ClassVar[str | None] = "requested_amount"
     # What each criterion of the default rubric means, for the committee's review form.
@@ -195,11 +212,24 @@ class FundRules:
         """Whether the fund lends (its awards are loans, repaid on a schedule)."""
         return self.kind == LOAN
 
+    def purposes(self) -> dict[str, Any]:
+        """The purposes a donor may restrict a contribution to: the choices of ``purpose_field``."""
+        if not self.purpose_field:
+            return {}
+        return dict(self.fields_serializer().fields[self.purpose_field].choices)
+
     def criterion_label(self, code: str) -> str:
         """The criterion's name in the active language; a rubric edited in the admin may name
         criteria this module does not know, which then show as their code in words."""
         label = self.criterion_labels.get(code)
         return str(label) if label is not None else code.replace("_", " ").capitalize()
+
+    # ------------------------------------------------------------------ before applying
+    def limits(self, parameters: Parameters, figures: Figures) -> list[str]:
+        """What the fund allows and who may apply, as sentences in the active language, from its
+        parameters in force (shown before a person applies, with the decision clock and the
+        documents, which every fund has)."""
+        return []
 
     # ------------------------------------------------------------------ parameters
     def default_parameters(self) -> dict[str, Any]:
@@ -270,6 +300,11 @@ class FundRules:
         """The terms the chair's approval carries besides the amount (a loan's rate, term, ...), as
         JSON-ready values; raises ``serializers.ValidationError`` by field. A fund that gives money
         outright has none."""
+        return {}
+
+    def fields_from_event(self, event) -> dict[str, Any]:
+        """The fields an application in a declared event's call starts with (the event's type and
+        dates, for a fund whose form asks for them)."""
         return {}
 
     # ------------------------------------------------------------------ examples

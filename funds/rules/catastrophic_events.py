@@ -18,17 +18,9 @@ from core.money import Money, smallest
 from organizations.choices import Product
 
 from .base import GRANT, Assessment, AssessmentContext, FundRules, ReportDue, Step, percent
+from .events import EVENT_CLAIMS, EVENT_TYPES
 from .fields import FundFieldsSerializer, PlausibleDate, accepts_fund_rules_field, money_field
 
-EVENT_TYPES = {
-    "hurricane": _("Hurricane"),
-    "flood": _("Flood"),
-    "drought": _("Drought"),
-    "frost": _("Frost"),
-    "hail": _("Hail"),
-    "landslide": _("Landslide"),
-    "other": _("Other"),
-}
 UNITS = {"kg": _("kilograms"), "t": _("tonnes"), "qq": _("quintals")}
 MIN_SEASONS = 3
 MAX_SEASONS = 5
@@ -141,6 +133,8 @@ class CatastrophicEventsRules(FundRules):
         "severity": _("Severity of the loss for the producers"),
     }
     requested_amount_field = None
+    declared_event_calls = EVENT_CLAIMS
+    purpose_field = "event_type"
     parameter_defaults = {
         "decision_warning_days": 30,
         "decision_limit_days": 45,
@@ -155,9 +149,26 @@ class CatastrophicEventsRules(FundRules):
         "reports_required_to_close": True,
     }
 
+    def limits(self, parameters, figures) -> list[str]:
+        return [
+            _("Partial compensation of a crop loss greater than %(threshold)s of the average production of "
+              "the past seasons: %(rate)s of the value lost, up to %(cap)s per organisation.") % {
+                "threshold": figures.percent(parameters.loss_threshold_percent),
+                "rate": figures.percent(parameters.compensation_rate_percent),
+                "cap": figures.money(parameters.cap_per_organization)},
+            _("Give the production of 3 to 5 seasons before the event, with evidence of the damage."),
+        ]
+
     def report_requirements(self, data, *, paid_on, parameters) -> list[ReportDue]:
         days = datetime.timedelta(days=parameters.use_of_funds_report_days)
         return [ReportDue("use_of_funds", 1, paid_on + days)]
+
+    def fields_from_event(self, event) -> dict:
+        """A claim in an event's call starts with the event's type and dates."""
+        fields = {"event_type": event.event_type, "event_start": event.starts_on.isoformat()}
+        if event.ends_on is not None:
+            fields["event_end"] = event.ends_on.isoformat()
+        return fields
 
     def loss(self, data, parameters) -> Loss | None:
         seasons = data.get("season_productions") or []

@@ -81,6 +81,19 @@ class CertificationSubsidyRules(FundRules):
         days = datetime.timedelta(days=parameters.certificate_report_days)
         return [ReportDue("certificate", 1, paid_on + days)]
 
+    def limits(self, parameters, figures) -> list[str]:
+        return [
+            _("The fund pays %(first)s of the certification invoice for a first-grade organisation and "
+              "%(other)s for other grades, up to %(cap)s per application, straight to the certifier.") % {
+                "first": figures.percent(parameters.coverage_first_grade_percent),
+                "other": figures.percent(parameters.coverage_other_grades_percent),
+                "cap": figures.money(parameters.cap_per_application)},
+            _("One subsidy per organisation and certification year, while the year's budget of %(budget)s "
+              "lasts.") % {"budget": figures.money(parameters.annual_budget)},
+            _("Fairtrade-certified small producer organisations may apply, with their certification "
+              "invoice."),
+        ]
+
     def coverage_percent(self, organization, parameters) -> Decimal:
         if organization.grade == Grade.FIRST:
             return parameters.coverage_first_grade_percent

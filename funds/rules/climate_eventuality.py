@@ -13,6 +13,7 @@ from rest_framework import serializers
 from core.money import Money, smallest
 
 from .base import GRANT, Assessment, AssessmentContext, DocumentDue, FundRules, ReportDue, Step
+from .events import EVENT_PROJECTS
 from .fields import FundFieldsSerializer, MustAccept, PlausibleDate, accepts_fund_rules_field, money_field
 
 PURPOSES = {
@@ -64,6 +65,8 @@ class ClimateEventualityRules(FundRules):
     }
     required_documents = ()
     post_award_documents = ("final_baseline",)
+    declared_event_calls = EVENT_PROJECTS
+    purpose_field = "purpose"
     criterion_labels = {
         "climate_relevance": _("Relevance to the climate risk"),
         "feasibility": _("Feasibility of the plan and budget"),
@@ -81,6 +84,14 @@ class ClimateEventualityRules(FundRules):
         "reports_block_next_tranche": True,
         "reports_required_to_close": True,
     }
+
+    def limits(self, parameters, figures) -> list[str]:
+        return [
+            _("Grants of up to %(max)s for prevention, adaptation or mitigation projects.") % {
+                "max": figures.money(parameters.max_award)},
+            _("The organisation measures a baseline before the project and a final baseline within "
+              "%(days)d days of its end.") % {"days": parameters.final_baseline_due_days},
+        ]
 
     def documents_due(self, data, *, parameters) -> list[DocumentDue]:
         """The final baseline (endline), ``final_baseline_due_days`` after the project's end."""

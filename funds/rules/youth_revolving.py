@@ -120,6 +120,21 @@ class YouthRevolvingRules(FundRules):
         "reports_required_to_close": True,
     }
 
+    def limits(self, parameters, figures) -> list[str]:
+        return [
+            _("Loans of up to %(max)s, for up to %(term)d months with up to %(grace)d months of grace on "
+              "principal, at %(min_rate)s to %(max_rate)s a year.") % {
+                "max": figures.money(parameters.max_amount), "term": parameters.max_term_months,
+                "grace": parameters.max_grace_months,
+                "min_rate": figures.percent(parameters.min_annual_interest_rate),
+                "max_rate": figures.percent(parameters.max_annual_interest_rate)},
+            _("Youth groups of at least %(members)d members of an organisation, every member aged %(min)d to "
+              "%(max)d on the day the application is submitted.") % {
+                "members": parameters.min_members, "min": parameters.min_age, "max": parameters.max_age},
+            _("The project must link to the organisation's value chain, and the organisation endorses the "
+              "group with a letter."),
+        ]
+
     def report_requirements(self, data, *, paid_on, parameters) -> list[ReportDue]:
         every = parameters.progress_report_every_months
         if not every:

@@ -4,7 +4,7 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
-from portal.templatetags.portal import number
+from core.formats import number
 
 register = template.Library()
 

@@ -1,32 +1,20 @@
 """Money, percentages and states, formatted for the language the page is in."""
 
 import re
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import format_currency, get_currency_precision
 from django import template
-from django.utils.translation import get_language
 
+from core.formats import as_decimal as _decimal
+from core.formats import babel_locale, number, percent
 from core.money import Money
 
 register = template.Library()
 
-# Babel locales for the page's language; Spanish follows Django's own "es" formats (decimal comma).
-BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "fr": "fr", "en": "en"}
-
-
-def babel_locale() -> str:
-    return BABEL_LOCALES.get((get_language() or "es")[:2], "es_419")
-
-
-def _decimal(value):
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+register.filter("number", number)
+register.filter("percent", percent)
 
 
 @register.filter
@@ -95,31 +83,11 @@ def _money_shape(locale: str, currency: str):
 
 
 @register.filter
-def number(value, decimals=None):
-    amount = _decimal(value)
-    if amount is None:
-        return "—"
-    pattern = None
-    if decimals is not None:
-        pattern = "#,##0." + "0" * int(decimals) if int(decimals) else "#,##0"
-    return format_decimal(amount, format=pattern, locale=babel_locale())
-
-
-@register.filter
 def number_input(value):
     """A stored number as an input of the page shows it ("4.000,50" in Spanish); empty for none."""
     from portal.numbers import number_input_value
 
     return number_input_value(value)
-
-
-@register.filter
-def percent(value):
-    """A percent number ("31.50") as "31,50 %" in Spanish."""
-    amount = _decimal(value)
-    if amount is None:
-        return "—"
-    return format_decimal(amount, format="#,##0.00", locale=babel_locale()) + " %"
 
 
 @register.filter

@@ -267,6 +267,7 @@ def test_an_organisation_sees_the_calls_of_its_country_only(api_as):
 
 
 def test_the_secretariat_creates_edits_and_closes_a_call_in_pages(client):
+    """In Spanish, the page's language: amounts as Spanish writes them."""
     staff = secretariat()
     client.force_login(staff)
     today = timezone.localdate()
@@ -277,7 +278,7 @@ def test_the_secretariat_creates_edits_and_closes_a_call_in_pages(client):
     assert not Call.objects.exists()
     created = client.post("/calls/new/", {
         "fund": Fund.objects.get(code=CLIMATE).pk, "title_es": "Convocatoria clima 2026",
-        "title_en": "Climate call 2026", "budget": "250000.00", "opens_on": today.isoformat(),
+        "title_en": "Climate call 2026", "budget": "250.000,00", "opens_on": today.isoformat(),
         "countries": ["HN", "NI"], "parameter_overrides": '{"decision_limit_days": 30}'})
     assert created.status_code == 302
     call = Call.objects.get()
@@ -286,8 +287,9 @@ def test_the_secretariat_creates_edits_and_closes_a_call_in_pages(client):
     page = client.get("/calls/")
     assert page.status_code == 200 and "Convocatoria clima 2026" in page.content.decode()
 
+    assert 'value="250.000,00"' in client.get(f"/calls/{call.pk}/edit/").content.decode()
     edited = client.post(f"/calls/{call.pk}/edit/", {
-        "title_es": "Convocatoria clima 2026", "budget": "300000.00", "opens_on": today.isoformat(),
+        "title_es": "Convocatoria clima 2026", "budget": "300.000,00", "opens_on": today.isoformat(),
         "closes_on": (today + datetime.timedelta(days=60)).isoformat()})
     assert edited.status_code == 302
     call.refresh_from_db()
@@ -338,3 +340,13 @@ def test_another_organisation_applications_do_not_appear_through_a_call(api_as):
     assert client.get(f"/api/v1/applications/{other.pk}/").status_code == 404
     assert client.get("/api/v1/applications/").json()["count"] == 0
 
+
+
+def test_the_admin_checks_overrides_as_the_pages_do():
+    from django.core.exceptions import ValidationError
+
+    call = make_call(CLIMATE)
+    call.parameter_overrides = {"decision_limit_days": -3}
+    with pytest.raises(ValidationError) as refused:
+        call.full_clean()
+    assert "parameter_overrides" in refused.value.message_dict

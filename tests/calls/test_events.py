@@ -12,6 +12,7 @@ from applications import services
 from calls.models import Call, ClimateEvent
 from calls.services import event_declare, event_notify
 from core.errors import Invalid, NotPermitted
+from notifications.links import notice_path
 from notifications.models import Notification
 from tests.factories import OppUserFactory
 from tests.workflow import ensure_capital, pdf_upload, valid_fields
@@ -73,6 +74,7 @@ def test_only_organisations_of_affected_countries_are_told_each_in_its_language_
     assert "Huracán Sara" in french.subject and "appel accéléré" in french.subject
     call = event.calls.get(fund__code=CATASTROPHIC)
     assert f"/apply/{CATASTROPHIC}/?call={call.pk}" in french.body
+    assert notice_path(french) == "/#open-calls"  # the notice centre leads to the open calls
     assert notices.get(recipient=None).email == "bureau@coop-haiti.example"
     assert notices.get(recipient=honduras).language == "es"
 
@@ -151,6 +153,7 @@ def test_the_event_page_and_api_show_claims_by_country_in_one_query(client, api_
     assert by_country["HN"]["count"] == 2 and by_country["HT"]["count"] == 1
     assessed = Decimal(first.assessment["max_award"])
     assert Decimal(by_country["HT"]["assessed"]) == assessed
+    assert Decimal(by_country["HN"]["claimed"]) == 2 * Decimal(first.assessment["compensation"])
     assert by_country["HN"]["awarded"] == "0.00" and by_country["HN"]["paid"] == "0.00"
     assert answer["calls"] == [call.pk] and answer["glide"] == "TC-2026-000123-HND"
 

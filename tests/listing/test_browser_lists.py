@@ -12,6 +12,7 @@ from applications.models import Application
 from applications.workflow import Status
 from disbursements.models import Disbursement, DisbursementStatus
 from organizations.choices import Role
+from tests.axe import assert_accessible
 from tests.factories import OppUserFactory, OrganizationFactory, staff_user
 from tests.workflow import drive, ensure_capital
 
@@ -56,6 +57,7 @@ def _signed_in(browser, live_server, user, *, lang, width):
 def _shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert_accessible(page, f"{name} ({page.url})")  # axe-core: no violation on any page photographed
 
 
 def _submitted(short_name, country):

@@ -22,7 +22,10 @@ from rest_framework.test import APIClient
 from disbursements.models import Disbursement, Loan
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
+from funds.models import LedgerTransaction
+from opendata import cache as opendata_cache
 from opendata import selectors
+from opendata.exports import GIVING_CSV_COLUMNS
 from organizations.choices import Role
 from tests.disbursements.conftest import paid_loan
 from tests.factories import OppUserFactory, staff_user
@@ -215,6 +218,8 @@ def test_who_may_read_the_exports(db, role, status, path):
         user = OppUserFactory()
     else:
         user = staff_user(role, "catastrophic-events" if role == Role.COMMITTEE_MEMBER else None)
+    if status == 200 and not path.endswith(".csv"):
+        status = 204  # nothing awarded yet: no package, no activity file
     assert _get(user, path).status_code == status
 
 
@@ -256,3 +261,70 @@ def _accepted(application):
 
     services.application_accept_conditions(application_id=application.pk, by=application.applicant)
     return application
+
+
+def test_with_nothing_awarded_the_files_that_need_a_record_answer_204(auditor):
+    cache.clear()
+    drive(fund_code="catastrophic-events", to="committee_review")
+    # The standards forbid an empty file: a package needs a grant, an activity file an activity.
+    assert list(giving_validator().iter_errors({"version": "1.4", "grants": []}))
+    document = etree.fromstring(b'<iati-activities version="2.03" generated-datetime="2026-01-05T10:00:00"/>')
+    assert not iati_schema().validate(document)
+    for path in ("/api/v1/exports/360giving.json", "/api/v1/exports/iati.xml"):
+        response = _get(auditor, path)
+        assert response.status_code == 204, path
+        assert response.content == b""
+    table = _get(auditor, "/api/v1/exports/360giving.csv")
+    assert table.status_code == 200
+    rows = list(csv.reader(io.StringIO(_body(table).decode())))
+    assert rows == [list(GIVING_CSV_COLUMNS)]
+
+
+def test_the_first_grant_makes_a_valid_package(auditor, django_capture_on_commit_callbacks):
+    cache.clear()
+    assert _get(auditor, "/api/v1/exports/360giving.json").status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        award = drive(fund_code="climate-eventuality", to="approved", amount="2000.00")
+    package = json.loads(_body(_get(auditor, "/api/v1/exports/360giving.json")))
+    assert [grant["id"] for grant in package["grants"]] == [f"360G-CLAC-{award.reference}"]
+    assert list(giving_validator().iter_errors(package)) == []
+
+
+def test_an_award_or_a_payment_bumps_the_generation_once_committed(django_capture_on_commit_callbacks):
+    cache.clear()
+    first = opendata_cache.generation()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        award = drive(fund_code="certification-subsidy", to="conditions_accepted")
+    assert opendata_cache.generation() == first  # nothing yet: the transaction has not committed
+    for callback in callbacks:
+        callback()
+    after_award = opendata_cache.generation()
+    assert after_award > first
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay(award)
+    assert opendata_cache.generation() > after_award
+    # A lost generation starts a new one, never a number already used.
+    cache.delete(opendata_cache.GENERATION_KEY)
+    assert opendata_cache.generation() not in (first, after_award)
+
+
+def test_closing_an_award_refreshes_the_files_without_moving_money(
+        auditor, django_capture_on_commit_callbacks):
+    from applications import services
+
+    cache.clear()
+    award = drive(fund_code="certification-subsidy", to="conditions_accepted")
+    _pay(award)  # (the reports it owes are created after the commit, which never comes here)
+
+    def status():
+        document = etree.fromstring(_body(_get(auditor, "/api/v1/exports/iati.xml")))
+        activity = next(a for a in document.findall("iati-activity")
+                        if a.findtext("iati-identifier").endswith(award.reference))
+        return activity.find("activity-status").get("code")
+
+    assert status() == "2"
+    transactions = LedgerTransaction.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_close(application_id=award.pk, by=None, reason="Cerrado")
+    assert LedgerTransaction.objects.count() == transactions  # no money moved
+    assert status() == "4"

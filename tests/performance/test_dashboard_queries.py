@@ -18,7 +18,8 @@ PAGES = {
     ("load-auditor", "/"): 10,  # recent changes: one query per kind of record, the funds' codes
     ("load-youth-revolving-chair", "/"): 24,  # to review (two), and the quorum rule for at most five files
     ("load-youth-revolving-member1", "/"): 6,  # to review: the count and five files
-    ("opp", "/"): 12,  # what waits (one aggregate), requests, the next instalment, reports due, the own list
+    # what waits (one aggregate), requests, the next instalment, reports due, the own list, the open calls
+    ("opp", "/"): 14,
     ("opp", "/notices/"): 5,  # the count and the page
     # The generator writes in bulk, without history: the cost of a full page of changes is pinned in
     # tests/dashboard/test_history_page.py.

@@ -1,5 +1,6 @@
 """Whole journeys in Debian's Chromium, one per kind of user, in Spanish at a phone's width and in
-French at a desk's. Screenshots of every page go to test-artifacts/screenshots/."""
+French at a desk's. Screenshots of every page go to test-artifacts/screenshots/, and axe-core checks
+every page photographed (zero violations)."""
 
 import datetime
 import os
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from disbursements.models import Loan
+from tests.axe import assert_accessible
 from tests.factories import OppUserFactory
 from tests.workflow import PDF_BYTES, approved_on, cast_for, drive, ensure_capital, relax_separation_of_duties
 
@@ -57,6 +59,7 @@ class Person:
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.count += 1
         self.page.screenshot(path=str(SHOTS / f"{self.prefix}-{self.count:02d}-{name}.png"), full_page=True)
+        assert_accessible(self.page, f"{self.prefix} {name} ({self.page.url})")  # axe-core: no violation
 
     def go(self, path):
         self.page.goto(self.base + path)

@@ -115,3 +115,33 @@ def test_outcomes_page_and_downloads_in_four_languages(award):
     assert client_for(award.applicant).get("/reports/outcomes/").status_code == 403
     queue = client_for(staff).get("/reports/")
     assert queue.status_code == 200
+
+
+@pytest.mark.parametrize(("language", "typed", "wrong", "shown"), [
+    ("es", "1.200,50", "1,200.50", "1.200,50"),
+    ("fr", "1 200,50", "1.200,50", "1\u202f200,50"),
+    ("en", "1,200.50", "1.200,50", "1,200.50"),
+])
+def test_report_numbers_are_read_and_shown_as_the_language_writes_them(award, language, typed, wrong, shown):
+    report = award.project_reports.get(kind="final")
+    award.applicant.language = language
+    award.applicant.save(update_fields=["language"])
+    opp = client_for(award.applicant, language)
+    base = f"/reports/{report.pk}/step"
+    refused = opp.post(f"{base}/money/", {"expenditure-rows": "1", "exp-0-budget_line": "Tubería",
+                                          "exp-0-amount": wrong, "exp-0-currency": "USD", "go": "stay"})
+    assert refused.status_code == 400
+    from django.utils import translation
+
+    from portal.numbers import number_hint
+
+    with translation.override(language):
+        hint = number_hint()
+    assert hint in refused.content.decode() and 'id="error-summary"' in refused.content.decode()
+    report.refresh_from_db()
+    assert report.expenditures == []
+    opp.post(f"{base}/money/", {"expenditure-rows": "1", "exp-0-budget_line": "Tubería",
+                                "exp-0-amount": typed, "exp-0-currency": "USD", "go": "stay"})
+    report.refresh_from_db()
+    assert report.expenditures == [{"budget_line": "Tubería", "amount": "1200.50", "currency": "USD"}]
+    assert f'value="{shown}"' in opp.get(f"{base}/money/").content.decode()

@@ -230,6 +230,14 @@ EXPECTED = {
     "page:reports POST": "302 403 403 200 403 403 403 403 200 200",
     "page:outcomes GET": "302 403 403 200 200 200 200 200 200 200",
     "page:outcomes POST": "302 403 403 200 200 200 200 200 200 200",
+    "api:donor-list GET": "401 403 403 200 403 403 403 200 200 200",
+    "api:donor-report GET": "401 403 403 200 403 403 403 200 200 200",
+    "page:donors GET": "302 404 404 200 404 404 404 200 200 200",
+    "page:donors POST": "405 405 405 405 405 405 405 405 405 405",
+    "page:donor-report-own GET": "302 404 404 404 404 404 404 404 404 404",
+    "page:donor-report-own POST": "405 405 405 405 405 405 405 405 405 405",
+    "page:donor-report GET": "302 404 404 200 404 404 404 200 200 200",
+    "page:donor-report POST": "405 405 405 405 405 405 405 405 405 405",
     "page:report GET": "302 200 404 200 200 200 200 200 200 200",
     "page:report POST": "302 200 404 200 200 200 200 200 200 200",
     "page:report-step GET": "302 200 404 403 403 403 403 403 403 403",
@@ -242,6 +250,16 @@ EXPECTED = {
     "page:report-attachment-delete POST": "302 302 404 403 403 403 403 403 403 403",
     "page:report-action GET": "302 405 405 405 405 405 405 405 405 405",
     "page:report-action POST": "302 400 404 403 403 403 403 403 403 403",
+    "page:notices GET": "302 200 200 200 200 200 200 200 200 200",
+    "page:notices POST": "302 200 200 200 200 200 200 200 200 200",
+    "page:notice-read GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:notice-read POST": "302 302 404 404 404 404 404 404 404 404",
+    "page:notices-read-all GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:notices-read-all POST": "302 302 302 302 302 302 302 302 302 302",
+    "page:preferences GET": "302 200 200 200 200 200 200 200 200 200",
+    "page:preferences POST": "302 400 400 400 400 400 400 400 400 400",
+    "page:audit-history-page GET": "302 403 403 403 403 403 403 403 200 200",
+    "page:audit-history-page POST": "302 403 403 403 403 403 403 403 200 200",
 }
 
 
@@ -334,6 +352,9 @@ def url_kwargs(key, pattern, world):
         "page:report-attachment-delete": {"pk": world.report.pk, "attachment_id": world.report_attachment.pk},
         "page:report-step": {"pk": world.report.pk, "step": "narrative"},
         "page:report-action": {"pk": world.report.pk, "name": "submit"},
+        "page:notice-read": {"pk": world.notification.pk},
+        "api:donor-report": {"pk": world.donor.pk},
+        "page:donor-report": {"pk": world.donor.pk},
     }
     if key in by_endpoint:
         return by_endpoint[key]

@@ -48,6 +48,7 @@ class World:
     colleague: object = None
     report: object = None
     report_attachment: object = None
+    donor: object = None
 
 
 def build_world() -> World:
@@ -106,4 +107,7 @@ def build_world() -> World:
     world.report = project_reports_create_for_award(application_id=loan_application.pk, paid_on=paid_on)[0]
     world.report_attachment = report_attachment_upload(report_id=world.report.pk, by=owner, kind="other",
                                                        upload=pdf_upload("foto.pdf"))
+    from donors.models import Donor
+
+    world.donor = Donor.objects.create(name="Fundación Ejemplo", identifier="XM-DAC-99", country="DE")
     return world

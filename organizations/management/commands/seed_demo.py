@@ -1,4 +1,5 @@
-"""Demo data: the four funds with capital and parameters, two OPPs and one user per role.
+"""Demo data: the four funds with capital and parameters, six OPPs, one user per role, and a year of
+files in every state (``organizations.demo_past``) built through the real services.
 
 Idempotent: a second run finds everything in place and changes nothing.
 """
@@ -21,7 +22,8 @@ DEMO_CAPITAL = {
     "climate-eventuality": Decimal("200000.00"),
     "catastrophic-events": Decimal("300000.00"),
 }
-PARAMETERS_FROM = datetime.date(2026, 1, 1)
+# Before the demo's past year begins, so that its oldest files find capital and parameters.
+PARAMETERS_FROM = datetime.date(2025, 1, 1)
 
 ORGANIZATIONS = {
     "opp-a": dict(
@@ -48,6 +50,54 @@ ORGANIZATIONS = {
         national_coordinator="BRFT Brasil",
         contact_emails=["diretoria@coopsul.example"],
     ),
+    "opp-c": dict(
+        fairtrade_id="FLO-30003",
+        legal_name="Cooperativa Agraria Cafetalera y Cacaotera Valle del Inambari",
+        short_name="CACVI",
+        country=Country.PE,
+        grade=Grade.FIRST,
+        preferred_language=Language.ES,
+        products=["coffee", "cacao"],
+        members_women=156, members_men=301, members_youth=88,
+        national_coordinator="CNCJ Perú",
+        contact_emails=["gerencia@cacvi.example"],
+    ),
+    "opp-d": dict(
+        fairtrade_id="FLO-40004",
+        legal_name="Unión de Cooperativas Agropecuarias Miraflor",
+        short_name="UCA Miraflor",
+        country=Country.NI,
+        grade=Grade.SECOND,
+        preferred_language=Language.ES,
+        products=["coffee", "honey"],
+        members_women=9, members_men=14, members_youth=4,
+        national_coordinator="CNCJ Nicaragua",
+        contact_emails=["direccion@ucamiraflor.example"],
+    ),
+    "opp-e": dict(
+        fairtrade_id="FLO-50005",
+        legal_name="Réseau des Coopératives Caféières de la Région des Cayes",
+        short_name="RECOCARNO",
+        country=Country.HT,
+        grade=Grade.SECOND,
+        preferred_language=Language.FR,
+        products=["coffee", "cacao"],
+        members_women=11, members_men=16, members_youth=5,
+        national_coordinator="CNCJ Haïti",
+        contact_emails=["direction@recocarno.example"],
+    ),
+    "opp-f": dict(
+        fairtrade_id="FLO-60006",
+        legal_name="Toledo Cacao Growers Association",
+        short_name="TCGA",
+        country=Country.BZ,
+        grade=Grade.FIRST,
+        preferred_language=Language.EN,
+        products=["cacao"],
+        members_women=390, members_men=612, members_youth=170,
+        national_coordinator="Belize Fairtrade Network",
+        contact_emails=["office@tcga.example"],
+    ),
 }
 
 STAFF = {
@@ -68,9 +118,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", required=True, help="Password for every demo user.")
+        parser.add_argument("--without-past", action="store_true",
+                            help="Only the funds, organisations, users and two paid awards: no year of "
+                                 "files (quicker, for checks that need no history).")
 
     @transaction.atomic
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, without_past=False, **options):
         funds = {fund.code: fund for fund in Fund.objects.all()}
         for code, capital in DEMO_CAPITAL.items():
             fund = funds[code]
@@ -106,6 +159,8 @@ class Command(BaseCommand):
                     StaffRole.objects.create(user=user, role=role, fund=fund)
         self._calls()
         self._reports()
+        if not without_past:
+            self._past()
         self.stdout.write(self.style.SUCCESS("Demo data in place."))
 
     def _calls(self):
@@ -124,6 +179,23 @@ class Command(BaseCommand):
         demo_reports(opp_a=users["opp-a"], opp_b=users["opp-b"], secretariat=users["secretariat"],
                      committee=[users["committee1"], users["committee2"], users["committee3"]],
                      finance=users["finance"], treasurer=users["finance2"])
+
+    def _past(self):
+        """A year of files in every state, once (see ``organizations.demo_past``)."""
+        from applications.models import Application
+        from organizations.demo_past import People, demo_past
+
+        opp_users = User.objects.filter(username__in=list(ORGANIZATIONS)).select_related("organization")
+        by_id = {user.organization.fairtrade_id: user for user in opp_users}
+        newest = {spec["fairtrade_id"] for spec in ORGANIZATIONS.values()} - {"FLO-10001", "FLO-20002"}
+        if Application.objects.filter(organization__fairtrade_id__in=newest).exists():
+            return
+        users = {user.username: user for user in User.objects.filter(username__in=[
+            "secretariat", "committee1", "committee2", "committee3", "finance", "finance2"])}
+        demo_past(people=People(
+            opp=by_id, secretariat=users["secretariat"],
+            committee=[users["committee1"], users["committee2"], users["committee3"]],
+            finance=users["finance"], treasurer=users["finance2"]), budgets=DEMO_CAPITAL)
 
     def _user(self, username, password, **fields):
         user = User.objects.filter(username=username).first()
