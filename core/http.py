@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .errors import Invalid, NotPermitted, Refused, WrongState
@@ -90,3 +91,14 @@ def page_refusal(request: HttpRequest, refusal: Refused,
         raise PermissionDenied(str(refusal)) from refusal
     messages.error(request, refusal_text(refusal))
     return back
+
+
+class RefusalsInJSON:
+    """For an API view that also answers as a spreadsheet (``?format=csv|xlsx``): a refusal is an error
+    object, not a file, so it answers in JSON whatever format was asked for."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response

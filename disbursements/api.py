@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from core.http import name_download
+from core.http import RefusalsInJSON, name_download
 from core.parsing import parse_date
 from funds.models import Fund, FundCode
 from organizations.access import access_for
@@ -255,7 +255,7 @@ def _date(raw, field, default):
     return parse_date(raw, field) if raw else default
 
 
-class PortfolioReportView(APIView):
+class PortfolioReportView(RefusalsInJSON, APIView):
     """The loan portfolio on a date: outstanding principal, arrears by age, PAR30, the period's
     collections and the funds' balances. Finance, administrators and auditors only.
 

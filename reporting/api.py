@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from applications.parsers import UploadParser
 from applications.selectors import applications_visible_to
-from core.http import name_download, uploaded_file_response
+from core.http import RefusalsInJSON, name_download, uploaded_file_response
 from organizations.access import access_for
 
 from . import services
@@ -149,19 +149,12 @@ class ProjectReportViewSet(viewsets.GenericViewSet):
                                       content_type=attachment.content_type)
 
 
-class OutcomesView(APIView):
+class OutcomesView(RefusalsInJSON, APIView):
     """What the funds changed: awards, amounts awarded and paid, indicators from baseline to the latest
     accepted report, people reached by gender and age group. Filters: ``fund``, ``year``, ``country``,
     ``product``. ``?format=csv`` or ``?format=xlsx`` downloads it. For CLAC staff and auditors."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, OutcomesCSVRenderer, OutcomesXLSXRenderer]
-
-    def handle_exception(self, exc):
-        """A refusal is an error object, not a spreadsheet: it answers in JSON whatever was asked."""
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
 
     @extend_schema(
         responses=OutcomesSerializer,

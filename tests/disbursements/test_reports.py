@@ -123,3 +123,12 @@ def test_loan_list_query_count_does_not_grow_with_loans(
         body = finance.get("/api/v1/loans/").json()
     assert body["count"] == 3
     assert {row["outstanding"] for row in body["results"]} == {"3000.00"}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_refused_spreadsheet_answers_with_a_json_error(file_format, api_as):
+    finance = api_as(staff_user(Role.FINANCE))
+    response = finance.get(f"/api/v1/reports/portfolio/?on=0001-01-01&format={file_format}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "on" in response.json()
