@@ -6,7 +6,7 @@ services themselves would have written on that day; nothing is written to the ta
 deadline sweep runs once for today, as beat would: unanswered requests expire, late decisions are flagged,
 arrears are refreshed and notified.
 
-What it builds (``STORIES``), over the demo organisations:
+What it builds (``stories()``, from each fund's rules), over the demo organisations:
 - files in every state: draft, submitted, screening, information requested (a request open, one answered,
   one expired), committee review (quorum reached and not), approved, rejected, withdrawn, conditions
   accepted (a tranche waiting for the treasurer, another for payment), in execution (reports due, one
@@ -33,14 +33,11 @@ from applications.reviews import review_submit
 from disbursements.models import Disbursement, Instalment, Loan
 from disbursements.services import disbursements as money
 from disbursements.services.repayments import repayment_record
+from funds import rules as registry
 from funds.models import Fund
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
        b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-
-CERT, YOUTH, CLIMATE, CAT = ("certification-subsidy", "youth-revolving", "climate-eventuality",
-                             "catastrophic-events")
-
 
 @contextlib.contextmanager
 def on(day: datetime.date):
@@ -50,44 +47,9 @@ def on(day: datetime.date):
         yield
 
 
-def fields_for(fund_code: str, day: datetime.date, *, amount: str | None = None) -> dict:
-    """What an organisation fills in for ``fund_code`` on ``day``."""
-    if fund_code == CERT:
-        return {"invoice_amount": amount or "3800.00", "invoice_currency": "USD",
-                "invoice_number": f"FC-{day.year}-{day.timetuple().tm_yday:03d}", "certifier": "FLOCERT GmbH",
-                "certification_year": day.year}
-    if fund_code == YOUTH:
-        born = day.replace(year=day.year - 26, day=min(day.day, 28))
-        return {
-            "project_title": "Vivero de café joven", "project_description": "Un vivero de plántulas de café.",
-            "value_chain_link": "Renueva los cafetales de la cooperativa.",
-            "requested_amount": amount or "3000.00", "term_months": 12, "grace_months": 0,
-            "repayment_frequency": "monthly", "accepts_fund_rules": True,
-            "members": [
-                {"name": "Ana López", "birth_date": born.isoformat(), "gender": "female"},
-                {"name": "Luis Pérez", "birth_date": born.isoformat(), "gender": "male"},
-                {"name": "Rosa Díaz", "birth_date": born.isoformat(), "gender": "female"},
-            ],
-        }
-    if fund_code == CLIMATE:
-        return {
-            "purpose": "adaptation", "project_description": "Riego por goteo y cosecha de agua.",
-            "requested_amount": amount or "7500.00",
-            "project_end_date": (day + datetime.timedelta(days=240)).isoformat(),
-            "baseline": [{"indicator": "Hectáreas con riego", "value": "10", "unit": "ha"}],
-            "commits_to_final_baseline": True, "accepts_fund_rules": True,
-        }
-    return {
-        "crop": "coffee", "event_type": "hurricane",
-        "event_start": (day - datetime.timedelta(days=40)).isoformat(),
-        "event_end": (day - datetime.timedelta(days=37)).isoformat(),
-        "event_description": "El huracán derribó cafetales y caminos.",
-        "season_productions": [{"season": "2021-22", "volume": "800"}, {"season": "2022-23", "volume": "820"},
-                               {"season": "2023-24", "volume": "780"}],
-        "affected_season_volume": "500", "unit": "qq", "reference_price": "140.00",
-        "affected_producers": {"women": 18, "men": 27, "youth": 9},
-        "accepts_fund_rules": True,
-    }
+def fields_for(fund_code: str, day: datetime.date) -> dict:
+    """What an organisation fills in for ``fund_code`` on ``day`` (as the fund's rules say)."""
+    return registry.rules_for(fund_code).demo_past_fields(day)
 
 
 @dataclass
@@ -267,44 +229,24 @@ def _tranche(application_id: int) -> Disbursement:
 
 # A loan disbursed ``late + 31`` days ago and never repaid falls ``late`` days behind on its first
 # instalment, so each of these lands in its arrears bucket; story starts are 25 days before the payment.
-def _loan_late(opp: str, late: int) -> Story:
-    return Story(YOUTH, opp, late + 31 + 25, "in_execution", late_days=late)
+def _loan_late_start(late: int) -> int:
+    return late + 31 + 25
 
 
-STORIES = [
-    # Certification subsidy: one per organisation and certification year.
-    Story(CERT, "FLO-30003", 290, "in_execution"),
-    Story(CERT, "FLO-10001", 4, "draft"),
-    Story(CERT, "FLO-20002", 6, "submitted"),
-    Story(CERT, "FLO-40004", 12, "screening"),
-    Story(CERT, "FLO-50005", 9, "information_requested"),
-    Story(CERT, "FLO-60006", 150, "withdrawn"),
-    # Youth revolving fund: loans on time, repaid and in every arrears bucket, and files on their way.
-    Story(YOUTH, "FLO-10001", 260, "in_execution", late_days=0),
-    Story(YOUTH, "FLO-20002", 420, "closed"),
-    _loan_late("FLO-30003", 12),
-    _loan_late("FLO-40004", 45),
-    _loan_late("FLO-50005", 75),
-    _loan_late("FLO-60006", 130),
-    _loan_late("FLO-10001", 250),
-    _loan_late("FLO-20002", 370),
-    Story(YOUTH, "FLO-30003", 35, "committee_review", answered=True),
-    Story(YOUTH, "FLO-40004", 200, "rejected"),
-    Story(YOUTH, "FLO-50005", 30, "approved"),
-    # Climate eventuality fund: grants with reports due, one overdue, and files in review.
-    Story(CLIMATE, "FLO-20002", 230, "in_execution"),
-    Story(CLIMATE, "FLO-40004", 330, "reporting", answered=True),
-    Story(CLIMATE, "FLO-50005", 40, "conditions_accepted"),
-    Story(CLIMATE, "FLO-60006", 26, "committee_review_waiting"),
-    Story(CLIMATE, "FLO-30003", 120, "expired"),
-    # Catastrophic events fund: compensations paid, waiting for payment, refused.
-    Story(CAT, "FLO-30003", 180, "in_execution"),
-    Story(CAT, "FLO-40004", 45, "tranche_approved"),
-    Story(CAT, "FLO-50005", 60, "rejected"),
-    Story(CAT, "FLO-60006", 90, "rejected_at_screening"),
-    Story(CAT, "FLO-10001", 16, "committee_review", answered=True),
-    Story(CAT, "FLO-20002", 3, "submitted"),
-]
+def stories() -> list[Story]:
+    """Every registered fund's files, as its rules list them (``FundRules.demo_past_stories``), in the
+    order the funds were registered. Only a fund that lends has loans in arrears."""
+    built = []
+    for code in registry.fund_codes():
+        rules = registry.rules_for(code)
+        for entry in rules.demo_past_stories:
+            late = entry.get("late_days")
+            if late is not None and not rules.lends:
+                raise ValueError(f"Only a fund that lends has loans in arrears, not {code}.")
+            days_ago = entry["days_ago"] if "days_ago" in entry else _loan_late_start(late)
+            built.append(Story(code, entry["opp"], days_ago, entry["to"], late_days=late,
+                               answered=entry.get("answered", False)))
+    return built
 
 
 def past_calls(*, by, budgets: dict, since: datetime.date, today: datetime.date) -> None:
@@ -332,8 +274,9 @@ def demo_past(*, people: People, budgets: dict, today: datetime.date | None = No
     from notifications.deadlines import run_deadlines
 
     builder = Builder(people, today or timezone.localdate())
-    oldest = builder.day(max(story.days_ago for story in STORIES))
+    files = stories()
+    oldest = builder.day(max(story.days_ago for story in files))
     past_calls(by=people.secretariat, budgets=budgets, since=oldest, today=builder.today)
-    built = [builder.build(story) for story in STORIES]
+    built = [builder.build(story) for story in files]
     run_deadlines(today=builder.today)
     return built

@@ -24,7 +24,7 @@ from .fifth_fund import CODE, LOAN_CODE, SeedCapitalRules, SeedLoanRules
 
 pytestmark = pytest.mark.django_db
 # The demo's stories, written for the funds CLAC runs.
-DEMO_DATA = {"seed_demo.py", "demo_past.py"}
+DEMO_DATA = {"seed_demo.py"}
 PEOPLE = {"women": 3, "men": 2, "other": 0, "youth": 2, "adults": 3}
 
 

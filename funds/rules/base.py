@@ -313,6 +313,17 @@ class FundRules:
         leaves the fund out)."""
         return None
 
+    # The files the lived-in demo (``organizations.demo_past``) builds in the fund, in order: each names
+    # the organisation (``opp``, its Fairtrade id), the state the file reaches (``to``) and when it was
+    # started (``days_ago``); a loan in arrears gives how late it is today (``late_days``) instead, and
+    # ``answered`` sends a file through a request for information that the organisation answers.
+    demo_past_stories: ClassVar[tuple[dict[str, Any], ...]] = ()
+
+    def demo_past_fields(self, day: datetime.date) -> dict[str, Any] | None:
+        """What an organisation of the lived-in demo fills in for the fund on ``day`` (None: the fund
+        has no past in the demo)."""
+        return None
+
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:
     if name in CHOICE_PARAMETERS:

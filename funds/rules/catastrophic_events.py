@@ -240,3 +240,27 @@ class CatastrophicEventsRules(FundRules):
             "affected_producers": {"women": 9, "men": 13, "youth": 6},
             "accepts_fund_rules": True,
         }
+
+    # Compensations paid, waiting for payment, refused.
+    demo_past_stories = (
+        {"opp": "FLO-30003", "days_ago": 180, "to": "in_execution"},
+        {"opp": "FLO-40004", "days_ago": 45, "to": "tranche_approved"},
+        {"opp": "FLO-50005", "days_ago": 60, "to": "rejected"},
+        {"opp": "FLO-60006", "days_ago": 90, "to": "rejected_at_screening"},
+        {"opp": "FLO-10001", "days_ago": 16, "to": "committee_review", "answered": True},
+        {"opp": "FLO-20002", "days_ago": 3, "to": "submitted"},
+    )
+
+    def demo_past_fields(self, day):
+        return {
+            "crop": "coffee", "event_type": "hurricane",
+            "event_start": (day - datetime.timedelta(days=40)).isoformat(),
+            "event_end": (day - datetime.timedelta(days=37)).isoformat(),
+            "event_description": "El huracán derribó cafetales y caminos.",
+            "season_productions": [{"season": "2021-22", "volume": "800"},
+                                   {"season": "2022-23", "volume": "820"},
+                                   {"season": "2023-24", "volume": "780"}],
+            "affected_season_volume": "500", "unit": "qq", "reference_price": "140.00",
+            "affected_producers": {"women": 18, "men": 27, "youth": 9},
+            "accepts_fund_rules": True,
+        }

@@ -173,3 +173,18 @@ class CertificationSubsidyRules(FundRules):
                 str(_("Required when the invoice is not in %s.") % ctx.currency)
             )
         return errors
+
+    # A certification subsidy per organisation and certification year.
+    demo_past_stories = (
+        {"opp": "FLO-30003", "days_ago": 290, "to": "in_execution"},
+        {"opp": "FLO-10001", "days_ago": 4, "to": "draft"},
+        {"opp": "FLO-20002", "days_ago": 6, "to": "submitted"},
+        {"opp": "FLO-40004", "days_ago": 12, "to": "screening"},
+        {"opp": "FLO-50005", "days_ago": 9, "to": "information_requested"},
+        {"opp": "FLO-60006", "days_ago": 150, "to": "withdrawn"},
+    )
+
+    def demo_past_fields(self, day):
+        return {"invoice_amount": "3800.00", "invoice_currency": "USD",
+                "invoice_number": f"FC-{day.year}-{day.timetuple().tm_yday:03d}", "certifier": "FLOCERT GmbH",
+                "certification_year": day.year}

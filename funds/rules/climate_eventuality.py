@@ -145,3 +145,21 @@ class ClimateEventualityRules(FundRules):
             "commits_to_final_baseline": True,
             "accepts_fund_rules": True,
         }
+
+    # Grants with reports due, one overdue, and files in review.
+    demo_past_stories = (
+        {"opp": "FLO-20002", "days_ago": 230, "to": "in_execution"},
+        {"opp": "FLO-40004", "days_ago": 330, "to": "reporting", "answered": True},
+        {"opp": "FLO-50005", "days_ago": 40, "to": "conditions_accepted"},
+        {"opp": "FLO-60006", "days_ago": 26, "to": "committee_review_waiting"},
+        {"opp": "FLO-30003", "days_ago": 120, "to": "expired"},
+    )
+
+    def demo_past_fields(self, day):
+        return {
+            "purpose": "adaptation", "project_description": "Riego por goteo y cosecha de agua.",
+            "requested_amount": "7500.00",
+            "project_end_date": (day + datetime.timedelta(days=240)).isoformat(),
+            "baseline": [{"indicator": "Hectáreas con riego", "value": "10", "unit": "ha"}],
+            "commits_to_final_baseline": True, "accepts_fund_rules": True,
+        }

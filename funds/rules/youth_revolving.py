@@ -274,6 +274,35 @@ class YouthRevolvingRules(FundRules):
             "harvest_dates": [str(day) for day in harvest_dates],
         }
 
+    # Loans on time, repaid and in every arrears bucket (so PAR30 is above zero), and files on their way.
+    demo_past_stories = (
+        {"opp": "FLO-10001", "days_ago": 260, "to": "in_execution", "late_days": 0},
+        {"opp": "FLO-20002", "days_ago": 420, "to": "closed"},
+        {"opp": "FLO-30003", "to": "in_execution", "late_days": 12},
+        {"opp": "FLO-40004", "to": "in_execution", "late_days": 45},
+        {"opp": "FLO-50005", "to": "in_execution", "late_days": 75},
+        {"opp": "FLO-60006", "to": "in_execution", "late_days": 130},
+        {"opp": "FLO-10001", "to": "in_execution", "late_days": 250},
+        {"opp": "FLO-20002", "to": "in_execution", "late_days": 370},
+        {"opp": "FLO-30003", "days_ago": 35, "to": "committee_review", "answered": True},
+        {"opp": "FLO-40004", "days_ago": 200, "to": "rejected"},
+        {"opp": "FLO-50005", "days_ago": 30, "to": "approved"},
+    )
+
+    def demo_past_fields(self, day):
+        born = day.replace(year=day.year - 26, day=min(day.day, 28))
+        return {
+            "project_title": "Vivero de café joven", "project_description": "Un vivero de plántulas de café.",
+            "value_chain_link": "Renueva los cafetales de la cooperativa.",
+            "requested_amount": "3000.00", "term_months": 12, "grace_months": 0,
+            "repayment_frequency": "monthly", "accepts_fund_rules": True,
+            "members": [
+                {"name": "Ana López", "birth_date": born.isoformat(), "gender": "female"},
+                {"name": "Luis Pérez", "birth_date": born.isoformat(), "gender": "male"},
+                {"name": "Rosa Díaz", "birth_date": born.isoformat(), "gender": "female"},
+            ],
+        }
+
 
 def _whole(value, field: str, errors: dict) -> int | None:
     if isinstance(value, bool):
