@@ -260,6 +260,26 @@ EXPECTED = {
     "page:preferences POST": "302 400 400 400 400 400 400 400 400 400",
     "page:audit-history-page GET": "302 403 403 403 403 403 403 403 200 200",
     "page:audit-history-page POST": "302 403 403 403 403 403 403 403 200 200",
+    "api:call-list GET": "401 200 200 200 200 200 200 200 200 200",
+    "api:call-detail GET": "401 404 404 200 200 200 200 200 200 200",
+    "api:event-list GET": "401 200 200 200 200 200 200 200 200 200",
+    "api:event-detail GET": "401 200 200 200 200 200 200 200 200 200",
+    "page:calls GET": "302 403 403 200 200 200 200 200 200 200",
+    "page:calls POST": "302 403 403 200 200 200 200 200 200 200",
+    "page:call-create GET": "302 403 403 200 403 403 403 403 403 200",
+    "page:call-create POST": "302 403 403 200 403 403 403 403 403 200",
+    "page:call-edit GET": "302 403 403 200 403 403 403 403 403 200",
+    "page:call-edit POST": "302 403 403 200 403 403 403 403 403 200",
+    "page:call-close GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:call-close POST": "302 403 403 302 403 403 403 403 403 302",
+    "page:events GET": "302 403 403 200 200 200 200 200 200 200",
+    "page:events POST": "302 403 403 200 200 200 200 200 200 200",
+    "page:event-declare GET": "302 403 403 200 403 403 403 403 403 200",
+    "page:event-declare POST": "302 403 403 200 403 403 403 403 403 200",
+    "page:event GET": "302 403 403 200 200 200 200 200 200 200",
+    "page:event POST": "302 403 403 200 200 200 200 200 200 200",
+    "page:application-document-remove GET": "302 405 405 405 405 405 405 405 405 405",
+    "page:application-document-remove POST": "302 302 404 403 403 403 403 404 403 403",
 }
 
 
@@ -355,6 +375,12 @@ def url_kwargs(key, pattern, world):
         "page:notice-read": {"pk": world.notification.pk},
         "api:donor-report": {"pk": world.donor.pk},
         "page:donor-report": {"pk": world.donor.pk},
+        "api:call-detail": {"pk": world.event.calls.first().pk},
+        "page:call-edit": {"pk": world.event.calls.first().pk},
+        "page:call-close": {"pk": world.event.calls.first().pk},
+        "api:event-detail": {"pk": world.event.pk},
+        "page:event": {"pk": world.event.pk},
+        "page:application-document-remove": {"pk": review.pk, "document_id": world.document.pk},
     }
     if key in by_endpoint:
         return by_endpoint[key]

@@ -75,22 +75,7 @@ def world(db):
         review_submit(application_id=world.review_application.pk, by=member, score=4,
                       recommendation="approve", comment="Bien.")
     world.tokens = {role: api_token_create(user=world.users[role]).key for role in ROLES}
-    world.event = declared_event(world.users["administrator"])
     return world
-
-
-def declared_event(by):
-    """A declared event and its fast-track call, for the calls and events endpoints (in a country where
-    no organisation of the world is, so that nothing else changes)."""
-    import datetime
-
-    from django.utils import timezone
-
-    from calls.services import event_declare
-
-    return event_declare(by=by, values={
-        "name": "Huracán Sara", "event_type": "hurricane", "countries": ["GT"], "budget": "50000.00",
-        "starts_on": timezone.localdate() - datetime.timedelta(days=3)})
 
 
 def real_ids(world, role: str, path: str) -> dict[str, int]:

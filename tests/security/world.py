@@ -49,6 +49,7 @@ class World:
     report: object = None
     report_attachment: object = None
     donor: object = None
+    event: object = None
 
 
 def build_world() -> World:
@@ -110,4 +111,15 @@ def build_world() -> World:
     from donors.models import Donor
 
     world.donor = Donor.objects.create(name="Fundación Ejemplo", identifier="XM-DAC-99", country="DE")
+    world.event = declared_event(world.users["administrator"])
     return world
+
+
+def declared_event(by):
+    """A declared event and its fast-track call, for the calls and events endpoints (in a country where
+    no organisation of the world is, so that nothing else changes)."""
+    from calls.services import event_declare
+
+    return event_declare(by=by, values={
+        "name": "Huracán Sara", "event_type": "hurricane", "countries": ["GT"], "budget": "50000.00",
+        "starts_on": timezone.localdate() - datetime.timedelta(days=3)})
