@@ -3,6 +3,8 @@ import os
 import pytest
 from rest_framework.test import APIClient
 
+from tests.browser_support import browser  # noqa: F401 (the browser journeys' Chromium, one per module)
+
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 WITH_BROKER = bool(os.environ.get("REDIS_URL"))
 

@@ -3,23 +3,18 @@ its dashboard, opens its notices from the header and marks one read; a chair's d
 the quorum is reached. Screenshots go to test-artifacts/screenshots/."""
 
 import os
-from pathlib import Path
 
 import pytest
 
 from applications.reviews import review_submit
 from notifications.models import Notification
-from tests.axe import assert_accessible
+from tests.browser_support import shot, signed_in
 from tests.factories import OppUserFactory
 from tests.workflow import drive
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "pass-word-123"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WORDS = {
     "es": {"waits": "Lo que nos espera", "notices": "Avisos", "marked": "Marcado como leído.",
            "quorum": "Quórum alcanzado: 2 evaluaciones de 2 necesarias", "decide": "Listas para decidir"},
@@ -32,35 +27,10 @@ WORDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def _signed_in(browser, live_server, user, *, lang, width):
     user.language = lang
     user.save(update_fields=["language"])
-    context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900},
-                                  locale=lang)
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-    return context, page
-
-
-def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert_accessible(page, f"{name} ({page.url})")  # axe-core: no violation on any page photographed
+    return signed_in(browser, live_server, user, lang=lang, width=width)
 
 
 @pytest.mark.parametrize(("lang", "width"), [("es", 390), ("fr", 1280), ("pt", 390), ("en", 1280)])
@@ -77,7 +47,7 @@ def test_an_organisation_reads_its_notices_and_a_chair_sees_the_quorum(browser, 
     panel = page.locator("#opp-waiting")
     assert words["waits"] in panel.inner_text()
     assert page.inner_text("header .notices .badge.count").startswith("1")
-    _shot(page, f"{tag}-01-opp")
+    shot(page, f"{tag}-01-opp")
     # The "drafts" figure opens the list of drafts.
     panel.locator("a[href='/?status=draft']").click()
     page.wait_for_url("**/?status=draft")
@@ -88,13 +58,13 @@ def test_an_organisation_reads_its_notices_and_a_chair_sees_the_quorum(browser, 
     assert page.inner_text("h1") == words["notices"]
     row = page.locator(f"#notice-{receipt.pk}")
     assert row.locator(f"a[href='/applications/{application.pk}/']").count() == 1
-    _shot(page, f"{tag}-02-notices")
+    shot(page, f"{tag}-02-notices")
     row.locator("button.mark-read").click()
     page.wait_for_selector(".messages")
     assert words["marked"] in page.inner_text(".messages")
     assert page.locator("header .notices .badge.count").count() == 0
     assert page.locator(f"#notice-{receipt.pk}.read").count() == 1
-    _shot(page, f"{tag}-03-read")
+    shot(page, f"{tag}-03-read")
     context.close()
 
     cast = application.cast
@@ -106,5 +76,5 @@ def test_an_organisation_reads_its_notices_and_a_chair_sees_the_quorum(browser, 
     chair = page.locator("#chair")
     assert words["decide"] in chair.inner_text()
     assert application.reference in chair.inner_text() and words["quorum"] in chair.inner_text()
-    _shot(page, f"{tag}-04-chair")
+    shot(page, f"{tag}-04-chair")
     context.close()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from organizations.choices import Role
 from tests.factories import OppUserFactory, staff_user
-from tests.portal.test_browser_journeys import WORDS, Person, browser  # noqa: F401 - the browser fixture
+from tests.portal.test_browser_journeys import WORDS, Person
 from tests.workflow import PDF_BYTES, ensure_capital
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,6 @@ the error pages. Screenshots go to test-artifacts/screenshots/."""
 import datetime
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,16 +13,13 @@ from django.utils import timezone
 from applications.models import Application
 from disbursements.models import Loan
 from tests.axe import assert_accessible
+from tests.browser_support import PASSWORD, SHOTS
 from tests.factories import OppUserFactory
 from tests.workflow import PDF_BYTES, approved_on, drive, relax_separation_of_duties
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "pass-word-123"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # What a person types in each language, the plain form, and the way another language writes it.
 AMOUNTS = {
     "es": {"typed": "4.000,50", "wrong": "4,000.50", "shown": "4.000,50", "hint": "Escriba el número así"},
@@ -38,16 +34,6 @@ WORDS = {
            "not_found": "Nous n’avons pas trouvé cette page"},
     "en": {"next": "Save and continue", "remove": "Remove", "not_found": "We could not find this page"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Person:

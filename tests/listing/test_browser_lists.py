@@ -4,7 +4,6 @@ approves a batch of disbursements. Screenshots go to test-artifacts/screenshots/
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,52 +11,19 @@ from applications.models import Application
 from applications.workflow import Status
 from disbursements.models import Disbursement, DisbursementStatus
 from organizations.choices import Role
-from tests.axe import assert_accessible
+from tests.browser_support import shot, signed_in
 from tests.factories import OppUserFactory, OrganizationFactory, staff_user
 from tests.workflow import drive, ensure_capital
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "pass-word-123"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WORDS = {
     "es": {"of": "de", "done": "hecho", "refused": "Rechazado", "search": "Buscar"},
     "fr": {"of": "sur", "done": "fait", "refused": "Refusé", "search": "Rechercher"},
     "pt": {"of": "de", "done": "feito", "refused": "Recusado", "search": "Pesquisar"},
     "en": {"of": "of", "done": "done", "refused": "Refused", "search": "Search"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _signed_in(browser, live_server, user, *, lang, width):
-    context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900},
-                                  locale=lang)
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-    return context, page
-
-
-def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert_accessible(page, f"{name} ({page.url})")  # axe-core: no violation on any page photographed
 
 
 def _submitted(short_name, country):
@@ -74,7 +40,7 @@ def test_the_secretariat_searches_sorts_and_screens_several_files_at_once(browse
     cocafelol = _submitted("COCAFELOL", "HN")
     apromel = _submitted("APROMEL", "MX")
     secretariat = staff_user(Role.SECRETARIAT, language=lang)
-    context, page = _signed_in(browser, live_server, secretariat, lang=lang, width=width)
+    context, page = signed_in(browser, live_server, secretariat, lang=lang, width=width)
     tag = f"{lang}-{width}-lists"
 
     page.goto(live_server.url + "/secretariat/")
@@ -84,7 +50,7 @@ def test_the_secretariat_searches_sorts_and_screens_several_files_at_once(browse
     page.wait_for_url(re.compile(r"search=CAFE"))
     assert f"1–2 {words['of']} 2" in page.inner_text(".pagination .total")
     assert cocafelol.reference not in page.inner_text("main")  # "coCAFElol" has no "del"
-    _shot(page, f"{tag}-01-searched")
+    shot(page, f"{tag}-01-searched")
 
     # Sorting: from the column header at a desk's width, from the "sort by" menu on a phone.
     if width >= 1000:
@@ -96,7 +62,7 @@ def test_the_secretariat_searches_sorts_and_screens_several_files_at_once(browse
         page.wait_for_url(re.compile(r"ordering=-reference"))
     rows = page.locator("table.responsive tbody tr")
     assert rows.count() == 2
-    _shot(page, f"{tag}-02-sorted")
+    shot(page, f"{tag}-02-sorted")
 
     # Both Café del Sur files, ticked, start screening together.
     for application in cafe:
@@ -106,7 +72,7 @@ def test_the_secretariat_searches_sorts_and_screens_several_files_at_once(browse
     page.wait_for_selector("#batch-results")
     assert f"2 {words['of']} 2 {words['done']}" in page.inner_text("#batch-results")
     assert "search=CAFE" in page.url  # back on the same search
-    _shot(page, f"{tag}-03-screened")
+    shot(page, f"{tag}-03-screened")
 
     # Send to the committee: the two screened go; APROMEL, not screened yet, is refused with the reason.
     page.goto(live_server.url + "/secretariat/?search=cafe")  # also finds "coCAFElol"
@@ -120,7 +86,7 @@ def test_the_secretariat_searches_sorts_and_screens_several_files_at_once(browse
     results = page.inner_text("#batch-results")
     assert f"2 {words['of']} 3 {words['done']}" in results
     assert words["refused"] in results and apromel.reference in results
-    _shot(page, f"{tag}-04-sent")
+    shot(page, f"{tag}-04-sent")
     assert [Application.objects.get(pk=a.pk).status for a in (*cafe, apromel)] == [
         Status.COMMITTEE_REVIEW, Status.COMMITTEE_REVIEW, Status.SUBMITTED]
     context.close()
@@ -132,15 +98,15 @@ def test_finance_approves_a_batch_of_disbursements(browser, live_server, lang, w
     applications = [drive(fund_code="climate-eventuality", to="conditions_accepted") for _ in range(2)]
     pending = list(Disbursement.objects.filter(application__in=applications).order_by("pk"))
     finance = staff_user(Role.FINANCE, language=lang)
-    context, page = _signed_in(browser, live_server, finance, lang=lang, width=width)
+    context, page = signed_in(browser, live_server, finance, lang=lang, width=width)
     page.goto(live_server.url + "/finance/")
     for disbursement in pending:
         page.check(f"#pick-{disbursement.pk}")
-    _shot(page, f"{lang}-{width}-finance-01-ticked")
+    shot(page, f"{lang}-{width}-finance-01-ticked")
     page.click("#batch button[type=submit]")
     page.wait_for_selector("#batch-results")
     assert f"{len(pending)} {WORDS[lang]['of']} {len(pending)}" in page.inner_text("#batch-results")
-    _shot(page, f"{lang}-{width}-finance-02-approved")
+    shot(page, f"{lang}-{width}-finance-02-approved")
     assert {d.status for d in Disbursement.objects.filter(pk__in=[d.pk for d in pending])} == {
         DisbursementStatus.APPROVED}
     context.close()

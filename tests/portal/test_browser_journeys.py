@@ -12,30 +12,17 @@ from django.utils import timezone
 
 from disbursements.models import Loan
 from tests.axe import assert_accessible
+from tests.browser_support import PASSWORD, SHOTS
 from tests.factories import OppUserFactory
 from tests.workflow import PDF_BYTES, approved_on, cast_for, drive, ensure_capital, relax_separation_of_duties
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "pass-word-123"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WORDS = {
     "es": {"save_next": "Guardar y continuar", "submit": "Enviar la solicitud"},
     "fr": {"save_next": "Enregistrer et continuer", "submit": "Envoyer la demande"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Person:

@@ -13,7 +13,7 @@ from disbursements.models import Loan
 from disbursements.services import loans, repayments
 from tests.disbursements.conftest import paid_loan
 
-from .test_browser_journeys import Person, browser  # noqa: F401 (the browser fixture)
+from .test_browser_journeys import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from disbursements.models import Disbursement
 from disbursements.services import disbursements as money
 from tests.factories import OppUserFactory
-from tests.portal.test_browser_journeys import PDF_BYTES, Person, browser  # noqa: F401 (the fixture)
+from tests.portal.test_browser_journeys import PDF_BYTES, Person
 from tests.workflow import drive, valid_fields
 
 from .helpers import accept
