@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,64 +47,8 @@ from disbursements.services import loans, repayments, write_offs
 from funds.ledger import balances_by_fund
 from organizations.access import access_for
 
-from .numbers import is_unreadable, number_hint, plain_number
+from .action_forms import Action, Field, carried_value, messages_of, rehearse, validated
 from .templatetags.portal import money
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    # text, amount, date, number, currency, reason (a text area), amounts or dates (one per line),
-    # choice (from ``choices``), check (a box)
-    kind: str = "text"
-    help: str = ""
-    required: bool = True
-    choices: tuple = ()
-
-    @property
-    def is_list(self) -> bool:
-        return self.kind in ("amounts", "dates")
-
-
-@dataclass(frozen=True)
-class Action:
-    """One finance action: its page's wording, its fields, the API's serializer that validates them,
-    and the service call (``run``) that the preview rehearses and the confirmation makes."""
-
-    title: str
-    intro: str
-    fields: tuple[Field, ...]
-    serializer: type[drf.Serializer]
-    run: Callable
-    done: str
-    confirm: str
-    danger: bool = False
-    for_administrators: bool = False
-    defaults: Callable = field(default=lambda target, today: {})
-    # Values the page carries as they are, beside the validated fields (an idempotency key).
-    carried: tuple[str, ...] = ()
-    # What the preview shows besides the rehearsal, from the service's own preview function.
-    plan: Callable | None = None
-    # What the preview shows from the state before and after the rehearsal (``before``, ``after``).
-    explain: Callable | None = None
-
-
-class _Rehearsed(Exception):  # noqa: N818 (not an error: it carries the preview out of the transaction)
-    def __init__(self, snapshot):
-        super().__init__()
-        self.snapshot = snapshot
-
-
-def rehearse(act: Callable, capture: Callable):
-    """Run ``act`` inside a transaction, ``capture`` what it left, and roll all of it back."""
-    try:
-        with transaction.atomic():
-            result = act()
-            raise _Rehearsed(capture(result))
-    except _Rehearsed as rehearsed:
-        return rehearsed.snapshot
-
 
 # --------------------------------------------------------------------------- what a preview shows
 
@@ -422,67 +366,6 @@ DISBURSEMENT_ACTIONS = {
 }
 
 
-# --------------------------------------------------------------------------- input
-
-
-def _amount_text(raw: str) -> str:
-    """An amount as the page's language writes it ("1.500,50" in Spanish) or plain, as "1500.50"."""
-    return plain_number(raw)
-
-
-def _unreadable_numbers(action: Action, post) -> dict:
-    """The amount fields whose numbers cannot be read, each with how to write them."""
-    errors = {}
-    for spec in action.fields:
-        if spec.kind not in ("amount", "amounts"):
-            continue
-        raw = post.get(spec.name, "")
-        parts = raw.replace(";", "\n").splitlines() if spec.is_list else [raw]
-        if any(is_unreadable(part) for part in parts):
-            errors[spec.name] = [number_hint()]
-    return errors
-
-
-def _typed(action: Action, post) -> dict:
-    """What the page's fields hold, as the API's request body would (empty optional fields left out)."""
-    body = {}
-    for spec in action.fields:
-        raw = post.get(spec.name, "")
-        if spec.is_list:
-            lines = [line.strip() for line in raw.replace(";", "\n").splitlines() if line.strip()]
-            if lines or spec.required:
-                body[spec.name] = [_amount_text(line) if spec.kind == "amounts" else line for line in lines]
-            continue
-        raw = raw.strip()
-        if not raw and not spec.required:
-            continue
-        body[spec.name] = _amount_text(raw) if spec.kind == "amount" else raw
-    return body
-
-
-def _hidden(spec: Field, value) -> str:
-    """A field's value carried from the preview to the confirmation (several amounts on one line)."""
-    if spec.is_list:
-        return "; ".join(line.strip() for line in str(value).replace(";", "\n").splitlines() if line.strip())
-    return str(value)
-
-
-def _messages(errors) -> list[str]:
-    if isinstance(errors, dict):
-        return [text for value in errors.values() for text in _messages(value)]
-    if isinstance(errors, list | tuple):
-        return [text for value in errors for text in _messages(value)]
-    return [str(errors)]
-
-
-def _validated(action: Action, post) -> tuple[dict, dict]:
-    serializer = action.serializer(data=_typed(action, post))
-    unreadable = _unreadable_numbers(action, post)
-    if serializer.is_valid() and not unreadable:
-        return dict(serializer.validated_data), {}
-    return {}, {**{name: _messages(value) for name, value in serializer.errors.items()}, **unreadable}
-
-
 # --------------------------------------------------------------------------- the pages
 
 
@@ -510,7 +393,7 @@ def _page(request, action: Action, target: _Target):
     problem = ""
     preview = None
     if request.method == "POST" and step in ("preview", "confirm"):
-        data, errors = _validated(action, request.POST)
+        data, errors = validated(action, request.POST)
         data.update({name: request.POST.get(name, "") for name in action.carried})
         if not errors:
             try:
@@ -524,14 +407,14 @@ def _page(request, action: Action, target: _Target):
                 if action.plan is not None:
                     preview.update(action.plan(target.obj, request.user, data))
             except Invalid as exc:
-                errors = {name: _messages(value) for name, value in exc.errors.items()}
+                errors = {name: messages_of(value) for name, value in exc.errors.items()}
             except (WrongState, NotPermitted) as exc:
                 problem = str(exc)
     status = 400 if (errors or problem) else 200
     return render(request, "portal/finance/action.html", {
         "action": action, "subject": target.subject, "back": target.back,
         "fields": [(spec, values.get(spec.name, ""), errors.get(spec.name, []),
-                    _hidden(spec, values.get(spec.name, ""))) for spec in action.fields],
+                    carried_value(spec, values.get(spec.name, ""))) for spec in action.fields],
         "errors": errors, "problem": problem, "other_errors": [
             text for name, texts in errors.items() if name not in {f.name for f in action.fields}
             for text in texts],
