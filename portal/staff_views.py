@@ -23,7 +23,7 @@ from organizations.filters import OrganizationFilter, PersonFilter
 from organizations.models import StaffRole, User
 from organizations.selectors import organizations_visible_to
 
-from .views import for_lists, prefetch_for_queue, with_days_left
+from .views import LIST_FIELDS, for_lists, listed_applications, prefetch_for_queue, with_days_left
 
 
 @login_required
@@ -69,11 +69,11 @@ def screening_queue(request):
     access = _screener(request)
     listing = listing_for(
         request, QueueFilter,
-        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)).annotate(
+        applications_visible_to(request.user).filter(status__in=SCREENING_STATES).annotate(
             assessed_max=KeyTextTransform("max_award", "assessment"),
             assessed_eligible=KeyTransform("eligible", "assessment"),
         ),
-        rows=with_days_left,
+        values=(*LIST_FIELDS, "assessed_max", "assessed_eligible"), rows=listed_applications,
     )
     return render(request, "portal/screening_queue.html", {
         "access": access, "listing": listing, "batch": access.is_secretariat, "assessed": True,

@@ -1,0 +1,76 @@
+"""How the list pages read and write their rows: plain values for the page (not model instances), a
+count that joins only what the search and filters need, and the filters' options written once per
+language and kept, so that each request still gets its own language and its own chosen value."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from organizations.choices import Role
+from tests.factories import OppUserFactory, OrganizationFactory, staff_user
+from tests.workflow import drive
+
+pytestmark = pytest.mark.django_db
+
+
+def _status_options(html: str) -> dict[str, str]:
+    select = re.search(r'<select name="status" id="[^"]*">(.*?)</select>', html).group(1)
+    return dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select))
+
+
+def _selected(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}" id="[^"]*">(.*?)</select>', html).group(1)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_filter_options_are_in_each_requests_language_with_its_own_choice(client_for):
+    english = client_for(staff_user(Role.SECRETARIAT, language="en"), "en")
+    spanish = client_for(staff_user(Role.SECRETARIAT, language="es"), "es")
+    french = client_for(staff_user(Role.SECRETARIAT, language="fr"), "fr")
+    for _ in range(2):  # the second time from what the first kept
+        assert _status_options(english.get("/applications/").content.decode())["submitted"] == "Submitted"
+        assert _status_options(spanish.get("/applications/").content.decode())["submitted"] == "Enviada"
+        assert _status_options(french.get("/applications/").content.decode())["submitted"] == "Envoyée"
+    assert _selected(english.get("/applications/?status=closed").content.decode(), "status") == ["closed"]
+    assert _selected(english.get("/applications/?status=submitted").content.decode(), "status") == [
+        "submitted"]
+    assert _selected(english.get("/applications/").content.decode(), "status") == [""]  # "All"
+    assert _selected(english.get("/applications/?ordering=-created").content.decode(), "ordering") == [
+        "-created"]
+
+
+def test_a_pages_count_joins_only_what_its_search_needs(client_for):
+    organization = OrganizationFactory(short_name="Café del Sur", country="PE")
+    applicant = OppUserFactory(organization=organization)
+    submitted = drive(fund_code="climate-eventuality", to="submitted", applicant=applicant)
+    client = client_for(staff_user(Role.SECRETARIAT, language="en"))
+    for url in ("/applications/?search=cafe", "/secretariat/?search=cafe"):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        # The row as the model writes it: reference, organisation and country, fund, state.
+        assert submitted.reference in html and "Café del Sur <small>Peru</small>" in html
+        assert str(submitted.fund.name) in html and "Submitted" in html
+        counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "applications_application" in q["sql"]]
+        assert len(counts) == 1, counts
+        assert "JOIN" not in counts[0], counts[0]
+
+
+def test_the_loans_count_joins_only_the_applications_its_search_reads(load_data):
+    from django.test import Client
+
+    from disbursements.models import Loan
+    from organizations.models import User
+
+    loan = Loan.objects.select_related("application__organization").order_by("id").first()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(User.objects.get(username="load-finance"))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/finance/loans/?search={loan.application.reference}").content.decode()
+    assert 'role="status">1–1 ' in html  # one loan found (in the person's language: "of", "de")
+    assert f'href="/finance/loans/{loan.pk}/">{loan.application.reference}</a>' in html
+    assert loan.application.organization.short_name in html
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "disbursements_loan" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert "funds_fund" not in counts[0] and "organizations_organization" not in counts[0], counts[0]
