@@ -52,7 +52,8 @@ def test_a_pages_count_joins_only_what_its_search_needs(client_for):
         # The row as the model writes it: reference, organisation and country, fund, state.
         assert submitted.reference in html and "Café del Sur <small>Peru</small>" in html
         assert str(submitted.fund.name) in html and "Submitted" in html
-        counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "applications_application" in q["sql"]]
+        counts = [q["sql"] for q in queries
+                  if "COUNT(" in q["sql"] and "applications_application" in q["sql"]]
         assert len(counts) == 1, counts
         assert "JOIN" not in counts[0], counts[0]
 
