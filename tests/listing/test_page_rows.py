@@ -75,3 +75,27 @@ def test_the_loans_count_joins_only_the_applications_its_search_reads(load_data)
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "disbursements_loan" in q["sql"]]
     assert len(counts) == 1, counts
     assert "funds_fund" not in counts[0] and "organizations_organization" not in counts[0], counts[0]
+
+
+def test_the_people_list_shows_each_persons_roles_organisation_and_state(client_for):
+    from funds.rules import rules_for
+    from organizations.models import StaffRole
+    from tests.factories import grant_role
+
+    member = staff_user(Role.COMMITTEE_MEMBER, "youth-revolving", username="zz-member", first_name="Ana",
+                        last_name="Pérez", email="ana@example.org")
+    grant_role(member, Role.AUDITOR, None)
+    StaffRole.objects.create(user=member, role=Role.FINANCE, revoked_at="2026-01-01T00:00:00Z")
+    organization = OrganizationFactory(short_name="Café del Sur", country="PE")
+    gone = OppUserFactory(organization=organization, username="zz-gone", first_name="", last_name="",
+                          is_active=False)
+    client = client_for(staff_user(Role.ADMINISTRATOR, language="en"))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/people/?search=zz-&ordering=username").content.decode()
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
+    assert "Ana Pérez" in rows[1] and "ana@example.org" in rows[1] and "CLAC" in rows[1]
+    assert f"Committee member · {rules_for('youth-revolving').name}" in rows[1]
+    assert "Auditor" in rows[1] and "Finance" not in rows[1]  # a revoked role is not held
+    assert gone.username in rows[0] and "Café del Sur <small>Peru</small>" in rows[0]
+    assert "Deactivated" in rows[0] and "—" in rows[0]  # no name; no role
+    assert len(queries) == 7  # who asks (3), the count, the page, the page's roles, the header's notices
