@@ -19,7 +19,7 @@ from listing.batch import Outcome, run_each, selected_ids
 from listing.pages import listing_for
 from organizations.access import access_for
 from organizations.filters import OrganizationFilter, PersonFilter
-from organizations.models import StaffRole, User
+from organizations.models import Organization, StaffRole, User
 from organizations.selectors import organizations_visible_to
 
 from .views import (
@@ -138,14 +138,39 @@ def pop_outcomes(request) -> dict:
     return {"outcomes": outcomes, "done_count": sum(1 for o in outcomes if o.done)}
 
 
+# What the organisations list shows, read as plain values (``ListedOrganizationRow``).
+ORGANIZATION_SHOWN = ("id", "short_name", "legal_name", "country", "grade", "fairtrade_id")
+
+
+class ListedOrganizationRow:
+    """One row of the organisations list; ``product_codes`` read for the whole page in one query."""
+
+    __slots__ = ("pk", "short_name", "legal_name", "country", "grade", "fairtrade_id", "product_codes")
+
+    def __init__(self, row: dict):
+        self.pk = row["id"]
+        self.short_name, self.legal_name = row["short_name"], row["legal_name"]
+        self.country, self.grade, self.fairtrade_id = row["country"], row["grade"], row["fairtrade_id"]
+        self.product_codes = []
+
+
+def listed_organizations(rows: list[dict]) -> list[ListedOrganizationRow]:
+    organizations = {row["id"]: ListedOrganizationRow(row) for row in rows}
+    held = (Organization.products.through.objects.filter(organization_id__in=list(organizations))
+            .order_by("productcode_id").values_list("organization_id", "productcode_id"))
+    for organization_id, code in held:
+        organizations[organization_id].product_codes.append(code)
+    return list(organizations.values())
+
+
 @login_required
 def organization_list(request):
     """The organisations, for CLAC's staff: searched by name, country or Fairtrade ID, filtered, sorted."""
     access = access_for(request.user)
     if not access.is_clac_staff:
         raise PermissionDenied
-    listing = listing_for(request, OrganizationFilter,
-                          organizations_visible_to(request.user).prefetch_related("products"))
+    listing = listing_for(request, OrganizationFilter, organizations_visible_to(request.user),
+                          values=ORGANIZATION_SHOWN, rows=listed_organizations)
     return render(request, "portal/organization_list.html", {"access": access, "listing": listing},
                   status=listing.status)
 

@@ -210,7 +210,7 @@ def ledger_rows(rows, currency):
 
 @register.simple_tag
 def organization_rows(rows):
-    """The body rows of ``portal/organization_list.html``."""
+    """The body rows of ``portal/organization_list.html`` (``staff_views.ListedOrganizationRow``)."""
     language = get_language()
     countries = _labels(Organization, "country", language)
     grades = _labels(Organization, "grade", language)
@@ -219,7 +219,7 @@ def organization_rows(rows):
     text = gettext("Applications of %(name)s")
     out = []
     for organization in rows:
-        names = ", ".join(products.get(p.code, p.code) for p in organization.products.all())
+        names = ", ".join(products.get(code, code) for code in organization.product_codes)
         out.append(
             f"<tr><td><strong>{_e(organization.short_name)}</strong><br><small>{_e(organization.legal_name)}"
             f"</small></td><td>{_e(countries.get(organization.country, organization.country))}</td>"

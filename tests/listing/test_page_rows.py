@@ -99,3 +99,22 @@ def test_the_people_list_shows_each_persons_roles_organisation_and_state(client_
     assert gone.username in rows[0] and "Café del Sur <small>Peru</small>" in rows[0]
     assert "Deactivated" in rows[0] and "—" in rows[0]  # no name; no role
     assert len(queries) == 7  # who asks (3), the count, the page, the page's roles, the header's notices
+
+
+def test_the_organisations_list_shows_each_ones_products_in_order(client_for):
+    from organizations.models import ProductCode
+
+    coffee, cacao, honey = (ProductCode.objects.get_or_create(code=code)[0]
+                            for code in ("coffee", "cacao", "honey"))
+    first = OrganizationFactory(short_name="Zafra Uno", legal_name="Cooperativa Zafra Uno", country="HN")
+    first.products.set([honey, coffee, cacao])
+    OrganizationFactory(short_name="Zafra Dos", country="PE").products.set([])
+    client = client_for(staff_user(Role.SECRETARIAT, language="en"))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/organisations/?search=zafra").content.decode()
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
+    assert "Zafra Dos" in rows[0] and "Peru" in rows[0]  # by name: Dos before Uno
+    assert "<strong>Zafra Uno</strong><br><small>Cooperativa Zafra Uno</small>" in rows[1]
+    assert "Honduras" in rows[1] and "Cacao, Coffee, Honey" in rows[1]  # in the products' order (by code)
+    assert f'href="/applications/?organization={first.pk}"' in rows[1]
+    assert len(queries) == 7  # who asks (3), the count, the page, the page's products, the header's notices
