@@ -267,15 +267,13 @@ def iati_xml() -> Iterator[str]:
             payments = selectors.paid_disbursements_between(first, last, on=today)
             repayments = selectors.repayments_between(first, last, on=today)
             loans = selectors.loan_figures_between(first, last, on=today)
-            yield "\n".join(
-                _activity(
+            for award in chunk:  # an activity at a time: a chunk's activities together weigh megabytes
+                yield _activity(
                     award,
                     payments=payments.get(award.row["id"], ()),
                     repayments=repayments.get(award.row["id"], ()),
                     loan=loans.get(award.row["id"]),
                     today=today,
                     reporter=reporter,
-                )
-                for award in chunk
-            ) + "\n"
+                ) + "\n"
         yield "</iati-activities>\n"
