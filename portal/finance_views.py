@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications.selectors import applications_visible_to
 from core.errors import Invalid, Refused
 from core.http import issued_pdf_response, page_refusal
-from core.parsing import parse_date
+from core.parsing import is_unreadable, number_hint, parse_date, plain_number
 from disbursements import reports
 from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
@@ -42,7 +42,6 @@ from organizations.access import access_for
 from organizations.choices import Country
 
 from . import charts, exports, integrations
-from .numbers import is_unreadable, number_hint, plain_number
 from .staff_views import _back, keep_outcomes, pop_outcomes
 
 MONTHS_SHOWN = 12

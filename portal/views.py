@@ -34,7 +34,7 @@ from calls.services import call_initial_fields
 from calls.views import chosen_call
 from core.errors import Invalid, NotPermitted, Refused, WrongState
 from core.http import page_refusal, refusal_text, uploaded_file_response
-from core.parsing import parse_date
+from core.parsing import is_unreadable, number_hint, parse_date, plain_number
 from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
@@ -42,7 +42,6 @@ from listing.pages import listing_for
 from organizations.access import access_for
 
 from . import fundforms, fundlimits, integrations
-from .numbers import is_unreadable, number_hint, plain_number
 
 
 def _visible(request, pk) -> Application:

@@ -23,10 +23,10 @@ from applications.permissions import actors_for
 from applications.workflow import Actor
 from core.errors import Invalid, Refused, WrongState
 from core.http import name_download, page_refusal, uploaded_file_response
+from core.parsing import is_unreadable, number_hint, plain_number
 from funds.rules import fund_choices, fund_codes
 from organizations.access import access_for
 from organizations.choices import Country, Product
-from portal.numbers import is_unreadable, number_hint, plain_number
 
 from . import charts, services
 from .models import AttachmentKind, ProjectReport, ReportAttachment
