@@ -39,7 +39,8 @@ def posted_body(serializer_class: type[drf.Serializer], post: Mapping, *, number
         if field.read_only:
             continue
         if files is not None and name in files:
-            body[name] = files[name]
+            if files[name] is not None:
+                body[name] = files[name]
             continue
         if name not in post:
             continue
