@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from calls.selectors import calls_visible_to
 from core.errors import Invalid, NotPermitted
 from core.http import uploaded_file_response
 from organizations.access import access_for
@@ -43,8 +44,6 @@ def _chosen_call(request, call_id):
     """The call named in a new application, among those the caller may see; a 400 otherwise."""
     if call_id is None:
         return None
-    from calls.selectors import calls_visible_to
-
     calls = calls_visible_to(access_for(request.user)).select_related("fund", "event")
     call = calls.filter(pk=call_id).first()
     if call is None:

@@ -7,8 +7,8 @@ For each database: migrate, fill with ``manage.py generate_load_data`` (full: 10
 - ``benchmarks/api.py``: list, detail, loan schedule and portfolio report against their floors, queries
   per request, submissions per second through gunicorn (two workers) against a trivial endpoint;
 - ``benchmarks/lists.py``: every searched, paginated list page against its hand-written floor;
-- ``benchmarks/exports.py --reuse``: the open-data files (360Giving JSON and CSV, IATI XML) produced once
-  each with the cache empty: size, seconds and peak Python memory (tracemalloc) on the generated awards;
+- ``benchmarks/exports.py --reuse``: the open-data files (360Giving JSON and CSV, IATI XML) produced with
+  the cache empty: size and seconds, then peak Python memory (tracemalloc) in a second, traced run;
 - ``benchmarks/portfolio_report.py --loans 0``: the report function against one SQL aggregate, on the
   generated portfolio (PostgreSQL);
 - ``benchmarks/outcomes_report.py``: the outcomes report against one SQL aggregate, on the generated

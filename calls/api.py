@@ -4,13 +4,13 @@ from django.utils import timezone, translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
-from applications.selectors import applications_visible_to
 from funds.rules.events import EVENT_TYPES
 from organizations.access import access_for
 
+from .events import event_claims
 from .filters import CallFilter, EventFilter
 from .models import Call, ClimateEvent
-from .selectors import calls_visible_to, calls_with_committed, claims_by_event
+from .selectors import calls_visible_to, calls_with_committed
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
 
@@ -106,5 +106,5 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if instance is not None:
             events = instance if kwargs.get("many") else [instance]
             kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["claims"] = claims_by_event(events, applications_visible_to(self.request.user))
+            kwargs["context"]["claims"] = event_claims(events, user=self.request.user)
         return super().get_serializer(instance, *args, **kwargs)

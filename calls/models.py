@@ -2,7 +2,7 @@
 
 A call is one period of a fund: its own budget, its dates (or always open), the countries and products it
 is for, and parameter overrides. Applications belong to a call; an approval commits against both the
-call's budget and the fund's available balance (``calls.services.call_check_budget``).
+call's budget and the fund's available balance (``calls.services.call_lock`` and ``call_available``).
 
 A declared event (a hurricane, a flood) opens fast-track calls of the catastrophic events fund (and, if
 chosen, of the climate eventuality fund) for the affected countries.

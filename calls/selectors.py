@@ -1,25 +1,16 @@
-"""Reads: what a call has committed, which calls are open to an organisation, an event's claims."""
+"""Reads: what a call has committed, which calls are open to an organisation.
+
+An event's claims are applications and their payments: ``calls.events.event_claims`` asks the app that
+reads them (``disbursements.selectors.claims_by_event``)."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    DecimalField,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from applications.workflow import AWARDED, Status
 from funds.models import Account, LedgerEntry, TransactionKind
 
 from .models import Call
@@ -92,51 +83,3 @@ def calls_visible_to(access, queryset: QuerySet | None = None) -> QuerySet:
         country = Organization.objects.filter(pk=access.organization_id).values_list("country", flat=True)[0]
         return queryset.filter(Q(countries=[]) | Q(countries__icontains=f'"{country}"'))
     return queryset.none()
-
-
-def claims_by_event(events, applications) -> dict[int, list[dict]]:
-    """For each event: per country of the claimant (and currency), ``count``, ``claimed``, ``assessed``,
-    ``awarded`` and ``paid``, over ``applications`` (those the reader may see).
-
-    One query for all the events: applications of the events' calls grouped by event and country;
-    drafts are not claims. ``claimed`` is the amount asked for or, in the catastrophic events fund
-    (which computes it), the compensation the declared loss gives before any cap; ``assessed`` is the
-    maximum award computed at submission, ``awarded`` what was approved, ``paid`` what finance paid
-    out of it.
-    """
-    from disbursements.models import Disbursement, DisbursementStatus
-
-    event_ids = [event.pk for event in events]
-    claims: dict[int, list[dict]] = {event_id: [] for event_id in event_ids}
-    if not event_ids:
-        return claims
-    amount = DecimalField(max_digits=16, decimal_places=2)
-    paid = (
-        Disbursement.objects.filter(application=OuterRef("pk"), status=DisbursementStatus.PAID)
-        .order_by().values("application").annotate(total=Sum("amount")).values("total")
-    )
-    rows = (
-        applications.filter(call__event_id__in=event_ids).exclude(status=Status.DRAFT)
-        .annotate(paid_amount=Coalesce(Subquery(paid, output_field=amount), ZERO),
-                  assessed_amount=Cast(KT("assessment__max_award"), amount),
-                  claimed_amount=Coalesce("requested_amount", Cast(KT("assessment__compensation"), amount)))
-        .order_by().values("call__event_id", "organization__country", "currency")
-        .annotate(
-            count=Count("id"),
-            claimed=Coalesce(Sum("claimed_amount"), ZERO),
-            assessed=Coalesce(Sum("assessed_amount"), ZERO),
-            awarded=Coalesce(Sum("approved_amount", filter=Q(status__in=AWARDED)), ZERO),
-            paid=Coalesce(Sum("paid_amount"), ZERO),
-        )
-        .order_by("call__event_id", "organization__country")
-    )
-    for row in rows:
-        claims[row["call__event_id"]].append({
-            "country": row["organization__country"], "count": row["count"], "currency": row["currency"],
-            **{name: _cents(row[name]) for name in ("claimed", "assessed", "awarded", "paid")},
-        })
-    return claims
-
-
-def _cents(value) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.01"))

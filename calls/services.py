@@ -5,8 +5,8 @@
   why it cannot be submitted once its call has closed.
 - ``call_lock`` and ``call_available``: the approval service locks the call's row (after the fund's)
   and never commits more than the call has left.
-- ``event_declare``: a declared event opens fast-track calls and notifies every organisation of the
-  affected countries (outbox rows written in the same transaction, delivered after commit, once).
+- ``event_declare``: a declared event opens fast-track calls and announces itself (``calls.events``):
+  notifications tells every organisation of the affected countries in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +28,9 @@ from funds.rules.base import Parameters
 from funds.rules.events import EVENT_CLAIMS, EVENT_PROJECTS, EVENT_TYPES
 from organizations.access import access_for
 from organizations.choices import Country, Product
+from organizations.models import User
 
+from .events import event_declared
 from .models import Call, ClimateEvent
 from .selectors import call_committed, calls_open_to, next_call
 
@@ -138,7 +139,7 @@ def _clean(fund: Fund, values: dict[str, Any], errors: dict, *, call: Call | Non
     return cleaned
 
 
-def call_create(*, by, fund: Fund, values: dict[str, Any], event: ClimateEvent | None = None,
+def call_create(*, by: User, fund: Fund, values: dict[str, Any], event: ClimateEvent | None = None,
                 locale: str | None = None) -> Call:
     """A new call of ``fund``: ``values`` holds the titles, ``budget``, ``opens_on``, ``closes_on`` (None:
     always open), ``countries``, ``products`` and ``parameter_overrides``. The budget is read as the API
@@ -151,7 +152,7 @@ def call_create(*, by, fund: Fund, values: dict[str, Any], event: ClimateEvent |
     return Call.objects.create(fund=fund, currency=fund.currency, created_by=by, event=event, **cleaned)
 
 
-def call_update(*, call_id: int, by, values: dict[str, Any], locale: str | None = None) -> Call:
+def call_update(*, call_id: int, by: User, values: dict[str, Any], locale: str | None = None) -> Call:
     _require_manager(by)
     with transaction.atomic():
         call = Call.objects.select_for_update().select_related("fund").get(pk=call_id)
@@ -165,7 +166,7 @@ def call_update(*, call_id: int, by, values: dict[str, Any], locale: str | None 
     return call
 
 
-def call_close(*, call_id: int, by) -> Call:
+def call_close(*, call_id: int, by: User) -> Call:
     """Close the call now: drafts in it can no longer be submitted; what was submitted goes on."""
     _require_manager(by)
     with transaction.atomic():
@@ -300,7 +301,7 @@ def _event_errors(values: dict[str, Any]) -> dict[str, list]:
     return errors
 
 
-def event_declare(*, by, values: dict[str, Any], locale: str | None = None) -> ClimateEvent:
+def event_declare(*, by: User, values: dict[str, Any], locale: str | None = None) -> ClimateEvent:
     """Declare a climate event: ``name``, ``event_type``, ``starts_on``, ``ends_on``, ``countries``,
     ``regions``, ``glide``, the catastrophic fund's fast-track ``budget``, optionally ``climate_budget``
     (a call of the climate eventuality fund too), ``closes_on``, ``decision_limit_days`` and
@@ -340,7 +341,7 @@ def event_declare(*, by, values: dict[str, Any], locale: str | None = None) -> C
                 "parameter_overrides": overrides,
             }
             call_create(by=by, fund=fund, values=call_values, event=event)
-        event_notify(event_id=event.pk)
+        event_declared(event=event)
     return event
 
 
@@ -353,44 +354,3 @@ def _event_titles(event: ClimateEvent, fund: Fund) -> dict[str, str]:
             titles[name] = (_("%(fund)s: fast track for %(event)s")
                             % {"fund": fund.name, "event": event.name})[:200]
     return titles
-
-
-def event_notify(*, event_id: int) -> int:
-    """Tell every organisation of the affected countries, each person in their language, by e-mail and
-    in Fondos, with a link to apply to the event's catastrophic-fund call. Written once per event and
-    recipient: running it again writes nothing. Returns how many notices were written."""
-    from django.conf import settings
-
-    from notifications.kinds import Kind
-    from notifications.outbox import Recipient, notify
-    from organizations.models import Organization, User
-
-    event = ClimateEvent.objects.get(pk=event_id)
-    call = (event.calls.filter(fund__code=fund_code_for_events(EVENT_CLAIMS)).select_related("fund")
-            .order_by("id").first())
-    if call is None:
-        return 0
-    organizations = list(Organization.objects.filter(country__in=event.countries).order_by("pk"))
-    staff = User.objects.filter(organization__in=organizations, is_active=True).order_by("pk")
-    recipients, known = [], {}
-    for user in staff:
-        recipients.append(Recipient(user=user, email=user.email or "", language=user.language))
-        if user.email:
-            known.setdefault(user.organization_id, set()).add(user.email.lower())
-    for organization in organizations:
-        for address in organization.contact_emails or []:
-            address = (address or "").strip()
-            if address and address.lower() not in known.get(organization.pk, set()):
-                known.setdefault(organization.pk, set()).add(address.lower())
-                recipients.append(Recipient(user=None, email=address,
-                                            language=organization.preferred_language))
-    link = f"{settings.SITE_URL}{reverse('apply', args=[call.fund.code])}?call={call.pk}"
-    parameters = call_parameters(call, call.fund.parameters_on(timezone.localdate()), call.fund)
-    return notify(
-        kind=Kind.EVENT_DECLARED, recipients=recipients, event=f"event{event.pk}",
-        context={
-            "event": event.name, "event_type": EVENT_TYPES[event.event_type],
-            "starts_on": event.starts_on, "fund": call.fund.name, "closes_on": call.closes_on,
-            "decision_days": parameters.decision_limit_days, "link": link,
-        },
-    )

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications.selectors import applications_visible_to
 from core.errors import Invalid
 from core.formats import babel_locale
 from funds.models import Fund
@@ -31,9 +30,10 @@ from organizations.access import access_for
 from organizations.choices import Country, Product
 
 from . import services
+from .events import event_claims
 from .filters import CallFilter, EventFilter
 from .models import Call, ClimateEvent
-from .selectors import calls_visible_to, calls_with_committed, claims_by_event
+from .selectors import calls_visible_to, calls_with_committed
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -248,7 +248,7 @@ def event_detail(request, pk):
     if not access.is_clac_staff:
         raise PermissionDenied
     calls = list(calls_with_committed(event.calls.select_related("fund")).order_by("id"))
-    claims = claims_by_event([event], applications_visible_to(request.user))[event.pk]
+    claims = event_claims([event], user=request.user)[event.pk]
     for row in claims:
         known = row["country"] in Country.values
         row["country_name"] = Country(row["country"]).label if known else row["country"]

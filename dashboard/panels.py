@@ -27,6 +27,7 @@ from applications.workflow import Status
 from disbursements.models import DisbursementStatus, Instalment
 from disbursements.selectors import disbursements_visible_to, loans_visible_to
 from organizations.access import Access
+from portal.templatetags.portal import money
 from reporting.selectors import reports_overdue, reports_to_review, reports_visible_to
 from reporting.workflow import KIND_IN_SENTENCE, ReportStatus
 
@@ -144,8 +145,6 @@ def opp_panels(user, access: Access, today: datetime.date) -> list[Panel]:
                           .values("pk"), is_current=True, paid_on__isnull=True)
                   .select_related("loan__application__fund").order_by("due_date", "id").first())
     if instalment is not None:
-        from portal.templatetags.portal import money
-
         days = (instalment.due_date - today).days
         application = instalment.loan.application
         panels.append(Panel("opp-instalment", _("Next instalment"), rows=[Row(
@@ -313,7 +312,6 @@ def finance_panel(user, today: datetime.date) -> Panel:
                _url("finance-loans", status="in_arrears"), "late" if rows else ""),
     ], empty=_("No instalment fell into arrears this week."),
         more=(_("Open the finance desk"), reverse("finance")))
-    from portal.templatetags.portal import money
 
     for instalment in rows[:ROWS]:
         application = instalment.loan.application

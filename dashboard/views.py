@@ -1,4 +1,5 @@
-"""The notice centre, notification preferences and the history of changes, as pages.
+"""The landing page (each role's panels, and an organisation's own applications), the notice centre,
+notification preferences and the history of changes, as pages.
 
 Notices change only through ``notifications.services`` (the API's functions): marking read is a POST,
 and somebody else's notice does not exist for the person (404). The history of changes is for auditors
@@ -18,7 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_filters import rest_framework as filters
 
+from applications.filters import OwnApplicationFilter
+from applications.selectors import applications_visible_to
 from core.errors import Invalid
+from funds.models import Fund
 from listing.pages import listing_for
 from notifications import services as notices
 from notifications.filters import NotificationFilter
@@ -31,11 +35,36 @@ from organizations.access import access_for
 from organizations.choices import Language
 from portal.api_input import read_posted
 from portal.staff_views import _back
+from portal.views import for_lists, with_days_left
 from security.api import AUDITED_MODELS, AuditHistoryFilter
 
 from . import history
 from .forms import LanguageForm
+from .panels import panels_for
 from .templatetags.notices import forget_unread_count
+
+# --------------------------------------------------------------------------- the landing page
+
+
+@login_required
+def home(request):
+    access = access_for(request.user)
+    organization = request.user.organization
+    listing = None
+    if access.is_opp_staff:
+        listing = listing_for(
+            request, OwnApplicationFilter,
+            for_lists(applications_visible_to(request.user).filter(organization_id=access.organization_id)),
+            rows=with_days_left,
+        )
+    return render(request, "dashboard/home.html", {
+        "access": access,
+        "organization": organization,
+        "funds": Fund.objects.all(),
+        "listing": listing,
+        "panels": panels_for(request.user, access),
+    }, status=listing.status if listing else 200)
+
 
 # --------------------------------------------------------------------------- the notice centre
 

@@ -8,7 +8,10 @@ class DisbursementsConfig(AppConfig):
 
     def ready(self):
         from applications.events import on_transition
+        from calls.events import on_claims
 
+        from .selectors import claims_by_event
         from .services.disbursements import on_application_transition
 
         on_transition(on_application_transition)
+        on_claims(claims_by_event)

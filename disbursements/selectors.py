@@ -1,17 +1,21 @@
-"""Reads: who sees which disbursements and loans, and a loan's figures from its current schedule."""
+"""Reads: who sees which disbursements and loans, a loan's figures from its current schedule, and the
+claims against declared events with what was paid of them (the event's page and API, through
+``calls.events``)."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from applications.selectors import applications_visible_to
+from applications.workflow import AWARDED, Status
 from organizations.access import access_for
 
-from .models import LIVE_LOAN_STATES, Disbursement, Instalment, Loan, LoanStatus
+from .models import LIVE_LOAN_STATES, Disbursement, DisbursementStatus, Instalment, Loan, LoanStatus
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
@@ -83,3 +87,48 @@ def loans_needing_status_change(*, on: datetime.date) -> list[int]:
         .filter(Q(status=LoanStatus.ACTIVE, late=True) | Q(status=LoanStatus.IN_ARREARS, late=False))
         .values_list("pk", flat=True)
     )
+
+
+def claims_by_event(*, events, user) -> dict[int, list[dict]]:
+    """For each event: per country of the claimant (and currency), ``count``, ``claimed``, ``assessed``,
+    ``awarded`` and ``paid``, over the applications ``user`` may see.
+
+    One query for all the events: applications of the events' calls grouped by event and country;
+    drafts are not claims. ``claimed`` is the amount asked for or, in the catastrophic events fund
+    (which computes it), the compensation the declared loss gives before any cap; ``assessed`` is the
+    maximum award computed at submission, ``awarded`` what was approved, ``paid`` what finance paid
+    out of it.
+    """
+    event_ids = [event.pk for event in events]
+    claims: dict[int, list[dict]] = {event_id: [] for event_id in event_ids}
+    if not event_ids:
+        return claims
+    paid = (
+        Disbursement.objects.filter(application=OuterRef("pk"), status=DisbursementStatus.PAID)
+        .order_by().values("application").annotate(total=Sum("amount")).values("total")
+    )
+    rows = (
+        applications_visible_to(user).filter(call__event_id__in=event_ids).exclude(status=Status.DRAFT)
+        .annotate(paid_amount=Coalesce(Subquery(paid, output_field=MONEY), ZERO),
+                  assessed_amount=Cast(KT("assessment__max_award"), MONEY),
+                  claimed_amount=Coalesce("requested_amount", Cast(KT("assessment__compensation"), MONEY)))
+        .order_by().values("call__event_id", "organization__country", "currency")
+        .annotate(
+            count=Count("id"),
+            claimed=Coalesce(Sum("claimed_amount"), ZERO),
+            assessed=Coalesce(Sum("assessed_amount"), ZERO),
+            awarded=Coalesce(Sum("approved_amount", filter=Q(status__in=AWARDED)), ZERO),
+            paid=Coalesce(Sum("paid_amount"), ZERO),
+        )
+        .order_by("call__event_id", "organization__country")
+    )
+    for row in rows:
+        claims[row["call__event_id"]].append({
+            "country": row["organization__country"], "count": row["count"], "currency": row["currency"],
+            **{name: _cents(row[name]) for name in ("claimed", "assessed", "awarded", "paid")},
+        })
+    return claims
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))

@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from organizations.access import access_for
+from reporting.models import ProjectReport
 
 from .models import Allocation, AllocationKind, Contribution, Donor, DonorUser
 
@@ -92,8 +93,6 @@ def _funded(contributions: list[Contribution]) -> dict[int, list[dict]]:
 def people_reached(contributions: list[Contribution]) -> dict[str, int]:
     """The people reached by the awards the contributions paid for, from each award's latest accepted
     report that counts them (an award paid by several donors counts in each donor's report)."""
-    from reporting.models import ProjectReport
-
     paid = (
         Allocation.objects.filter(contribution__in=contributions, kind=AllocationKind.DISBURSEMENT)
         .values("application_id").annotate(total=Sum("amount")).filter(total__gt=0)

@@ -17,12 +17,13 @@ from funds.ledger import credit, debit, fund_lock, ledger_post
 from funds.models import Account, Fund, TransactionKind
 from organizations.access import access_for
 from organizations.choices import Role
+from organizations.models import User
 from organizations.services import staff_role_grant
 
 from .models import Contribution, Donor, DonorUser
 
 
-def _require_finance_or_administrator(by) -> None:
+def _require_finance_or_administrator(by: User) -> None:
     access = access_for(by)
     if not (access.is_finance or access.is_administrator):
         raise NotPermitted(_("Only finance staff or an administrator may record donors and contributions."))
@@ -35,7 +36,7 @@ def _country(raw: str) -> str:
     return code
 
 
-def donor_create(*, name: str, identifier: str, country: str, by) -> Donor:
+def donor_create(*, name: str, identifier: str, country: str, by: User) -> Donor:
     _require_finance_or_administrator(by)
     name, identifier = (name or "").strip(), (identifier or "").strip()
     errors = {}
@@ -55,7 +56,7 @@ def donor_create(*, name: str, identifier: str, country: str, by) -> Donor:
 
 
 def contribution_record(
-    *, donor_id: int, fund_code: str, amount, currency: str, received_on: datetime.date, by,
+    *, donor_id: int, fund_code: str, amount, currency: str, received_on: datetime.date, by: User,
     restricted_purpose: str = "", restricted_call_id: int | None = None, note: str = "",
 ) -> Contribution:
     """Record a contribution and post it to the fund's ledger as capital (cash in, capital credited),
@@ -112,7 +113,7 @@ def contribution_record(
     return contribution
 
 
-def donor_reader_add(*, donor_id: int, user, by) -> DonorUser:
+def donor_reader_add(*, donor_id: int, user: User, by: User) -> DonorUser:
     """Give ``user`` the donor role and tie them to the donor whose report they read."""
     with transaction.atomic():
         donor = Donor.objects.get(pk=donor_id)

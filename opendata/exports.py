@@ -20,8 +20,10 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 from django.utils import timezone, translation
 
+from applications.models import reference_for
 from applications.workflow import Status
 from disbursements.models import LIVE_LOAN_STATES, LoanStatus
+from funds.rules import rules_for
 
 from . import selectors
 
@@ -44,35 +46,60 @@ def _prefix() -> str:
     return settings.FONDOS_OPEN_DATA_PREFIX
 
 
-def _organisation_id(organization) -> str:
-    return f"{_prefix()}-OPP-{organization.fairtrade_id}"
-
-
 def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def _award_date(application) -> datetime.date:
-    return timezone.localdate(application.decided_at)
+class _Funds:
+    """Each fund's name, read once per export (in the language active then): an award row carries only
+    its fund's code."""
+
+    def __init__(self):
+        self._names = {}
+
+    def name(self, code: str) -> str:
+        name = self._names.get(code)
+        if name is None:
+            name = self._names[code] = str(rules_for(code).name)
+        return name
 
 
-def _grant(application, *, funder: dict) -> dict:
-    organization = application.organization
-    fund_name = str(application.fund.name)
+class _Award:
+    """What every file says of an award row (``selectors.AWARD_ROW``): its reference, fund name, date
+    and recipient's identifier."""
+
+    __slots__ = ("row", "reference", "fund_name", "awarded_on", "organisation_id")
+
+    def __init__(self, row: dict, funds: _Funds, prefix: str):
+        self.row = row
+        self.reference = reference_for(row["fund__code"], row["created_at"], row["id"])
+        self.fund_name = funds.name(row["fund__code"])
+        self.awarded_on = timezone.localdate(row["decided_at"])
+        self.organisation_id = f"{prefix}-OPP-{row['organization__fairtrade_id']}"
+
+
+def _awards(queryset) -> Iterator[list[_Award]]:
+    """The awards of ``queryset`` in chunks, read as plain rows."""
+    funds, prefix = _Funds(), _prefix()
+    for chunk in selectors.award_rows(queryset):
+        yield [_Award(row, funds, prefix) for row in chunk]
+
+
+def _grant(award: _Award, *, prefix: str, funder: dict) -> dict:
+    row, fund_name = award.row, award.fund_name
+    legal_name, country = row["organization__legal_name"], row["organization__country"]
     return {
-        "id": f"{_prefix()}-{application.reference}",
-        "title": f"{fund_name}: {application.reference}",
-        "description": f"{fund_name}, awarded to {organization.legal_name} ({organization.country}).",
-        "currency": application.currency,
-        "awardDate": _award_date(application).isoformat(),
-        "recipientOrganization": [{
-            "id": _organisation_id(organization),
-            "name": organization.legal_name,
-            "addressCountry": organization.country,
-        }],
+        "id": f"{prefix}-{award.reference}",
+        "title": f"{fund_name}: {award.reference}",
+        "description": f"{fund_name}, awarded to {legal_name} ({country}).",
+        "currency": row["currency"],
+        "awardDate": award.awarded_on.isoformat(),
+        "recipientOrganization": [
+            {"id": award.organisation_id, "name": legal_name, "addressCountry": country}
+        ],
         "fundingOrganization": [funder],
-        "grantProgramme": [{"code": application.fund.code, "title": fund_name}],
-        "beneficiaryLocation": [{"name": organization.country, "countryCode": organization.country}],
+        "grantProgramme": [{"code": row["fund__code"], "title": fund_name}],
+        "beneficiaryLocation": [{"name": country, "countryCode": country}],
     }
 
 
@@ -82,16 +109,17 @@ def _funder() -> dict:
 
 def giving_json() -> Iterator[str]:
     """The 360Giving package: ``{"version", "grants": [...]}``, one grant per awarded application."""
-    funder = _funder()
+    funder, prefix = _funder(), _prefix()
+    dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
     with translation.override("en"):
         yield json.dumps({"version": GIVING_VERSION})[:-1] + ', "grants": ['
         separator = ""
-        for chunk in selectors.in_chunks(selectors.awarded_grants()):
+        for chunk in _awards(selectors.awarded_grants()):
             parts = []
-            for application in chunk:
-                text = json.dumps(_grant(application, funder=funder), ensure_ascii=False)
+            for award in chunk:
+                text = dumps(_grant(award, prefix=prefix, funder=funder))
                 # The amount is a JSON number written from the Decimal itself.
-                amount = _amount(application.approved_amount)
+                amount = _amount(award.row["approved_amount"])
                 parts.append(f'{separator}{text[:-1]}, "amountAwarded": {amount}}}')
                 separator = ", "
             yield "".join(parts)
@@ -106,18 +134,18 @@ class _Line:
 def giving_csv() -> Iterator[str]:
     """The same grants in 360Giving's flattened CSV (its column titles, one row per grant)."""
     writer = csv.writer(_Line())
-    funder = _funder()
+    funder, prefix = _funder(), _prefix()
     with translation.override("en"):
         yield writer.writerow(GIVING_CSV_COLUMNS)
-        for chunk in selectors.in_chunks(selectors.awarded_grants()):
+        for chunk in _awards(selectors.awarded_grants()):
             rows = []
-            for application in chunk:
-                grant = _grant(application, funder=funder)
+            for award in chunk:
+                grant = _grant(award, prefix=prefix, funder=funder)
                 recipient, programme = grant["recipientOrganization"][0], grant["grantProgramme"][0]
                 location = grant["beneficiaryLocation"][0]
                 rows.append(writer.writerow((
                     grant["id"], grant["title"], grant["description"], grant["currency"],
-                    _amount(application.approved_amount), grant["awardDate"],
+                    _amount(award.row["approved_amount"]), grant["awardDate"],
                     recipient["id"], recipient["name"], recipient["addressCountry"],
                     funder["id"], funder["name"], programme["code"], programme["title"],
                     location["name"], location["countryCode"], "",
@@ -129,84 +157,92 @@ def _narrative(text: str) -> str:
     return f"<narrative>{escape(text)}</narrative>"
 
 
-def _value(amount: Decimal, currency: str, on: datetime.date) -> str:
-    return f'<value currency={quoteattr(currency)} value-date="{on.isoformat()}">{_amount(amount)}</value>'
-
-
 def _transaction(kind: str, on: datetime.date, amount: Decimal, currency: str, receiver: str) -> str:
+    day = on.isoformat()
     return (
-        f'<transaction><transaction-type code="{kind}"/><transaction-date iso-date="{on.isoformat()}"/>'
-        f"{_value(amount, currency, on)}{receiver}</transaction>"
+        f'<transaction><transaction-type code="{kind}"/><transaction-date iso-date="{day}"/>'
+        f'<value currency={currency} value-date="{day}">{amount:.2f}</value>{receiver}</transaction>'
     )
 
 
-def _activity_status(application, loan) -> str:
-    loan_ended = loan is not None and loan.status in (LoanStatus.REPAID, LoanStatus.WRITTEN_OFF)
-    if application.status == Status.CLOSED or loan_ended:
+def _activity_status(status: str, loan: dict | None) -> str:
+    loan_ended = loan is not None and loan["status"] in (LoanStatus.REPAID, LoanStatus.WRITTEN_OFF)
+    if status == Status.CLOSED or loan_ended:
         return CLOSED
-    if application.status == Status.REPORTING:
+    if status == Status.REPORTING:
         return FINALISATION
     return IMPLEMENTATION
 
 
-def _activity(application, *, payments, repayments, loan, today: datetime.date, reporter: str) -> str:
-    organization = application.organization
-    fund_name = str(application.fund.name)
-    awarded_on = _award_date(application)
-    currency = application.currency
-    receiver = (
-        f"<receiver-org ref={quoteattr(_organisation_id(organization))}>"
-        f"{_narrative(organization.legal_name)}</receiver-org>"
-    )
+class _Reporter:
+    """The parts of an activity that name the publisher, written once per file."""
+
+    def __init__(self, ref: str):
+        self.ref = ref
+        self.identifier_prefix = f"{escape(ref)}-"
+        publisher = _narrative(settings.FONDOS_OPEN_DATA_PUBLISHER)
+        self.reporting_org = (
+            f'<reporting-org ref={quoteattr(ref)} type="{REGIONAL_NGO}">{publisher}</reporting-org>'
+        )
+        self.funding_org = f'<participating-org ref={quoteattr(ref)} role="1">{publisher}</participating-org>'
+
+
+def _activity(award: _Award, *, payments, repayments, loan: dict | None, today: datetime.date,
+              reporter: _Reporter) -> str:
+    row, fund_name, reference = award.row, award.fund_name, award.reference
+    legal_name = row["organization__legal_name"]
+    awarded_on = award.awarded_on
+    currency = quoteattr(row["currency"])
+    organisation_ref = quoteattr(award.organisation_id)
+    recipient = _narrative(legal_name)
+    receiver = f"<receiver-org ref={organisation_ref}>{recipient}</receiver-org>"
     parts = [
-        f"<iati-activity last-updated-datetime=\"{application.decided_at.isoformat(timespec='seconds')}\""
-        f' xml:lang="en" default-currency={quoteattr(currency)}>',
-        f"<iati-identifier>{escape(reporter)}-{application.reference}</iati-identifier>",
-        f"<reporting-org ref={quoteattr(reporter)} type=\"{REGIONAL_NGO}\">"
-        f"{_narrative(settings.FONDOS_OPEN_DATA_PUBLISHER)}</reporting-org>",
-        f"<title>{_narrative(f'{fund_name}: {application.reference}')}</title>",
-        f"<description>{_narrative(f'{fund_name}, awarded to {organization.legal_name}.')}</description>",
-        f'<participating-org ref={quoteattr(reporter)} role="1">'
-        f"{_narrative(settings.FONDOS_OPEN_DATA_PUBLISHER)}</participating-org>",
-        f'<participating-org ref={quoteattr(_organisation_id(organization))} role="4">'
-        f"{_narrative(organization.legal_name)}</participating-org>",
-        f'<activity-status code="{_activity_status(application, loan)}"/>',
+        f"<iati-activity last-updated-datetime=\"{row['decided_at'].isoformat(timespec='seconds')}\""
+        f' xml:lang="en" default-currency={currency}>',
+        f"<iati-identifier>{reporter.identifier_prefix}{reference}</iati-identifier>",
+        reporter.reporting_org,
+        f"<title>{_narrative(f'{fund_name}: {reference}')}</title>",
+        f"<description>{_narrative(f'{fund_name}, awarded to {legal_name}.')}</description>",
+        reporter.funding_org,
+        f'<participating-org ref={organisation_ref} role="4">{recipient}</participating-org>',
+        f'<activity-status code="{_activity_status(row["status"], loan)}"/>',
         f'<activity-date iso-date="{awarded_on.isoformat()}" type="{ACTUAL_START}"/>',
-        f"<recipient-country code={quoteattr(organization.country)} percentage=\"100\"/>",
+        f"<recipient-country code={quoteattr(row['organization__country'])} percentage=\"100\"/>",
         f'<default-finance-type code="{STANDARD_LOAN if loan else STANDARD_GRANT}"/>',
-        _transaction(COMMITMENT, awarded_on, application.approved_amount, currency, receiver),
+        _transaction(COMMITMENT, awarded_on, row["approved_amount"], currency, receiver),
     ]
-    for payment in payments:
-        amount = payment["paid_amount"] if payment["paid_amount"] is not None else payment["amount"]
-        parts.append(_transaction(DISBURSEMENT, payment["paid_on"], amount, currency, receiver))
-    for repayment in repayments:
-        for kind, amount in ((LOAN_REPAYMENT, repayment["principal"]),
-                             (INTEREST_PAYMENT, repayment["interest"])):
-            if amount:
-                parts.append(_transaction(kind, repayment["paid_on"], amount, currency, ""))
+    for paid_on, amount in payments:
+        parts.append(_transaction(DISBURSEMENT, paid_on, amount, currency, receiver))
+    interest_received = Decimal("0.00")
+    for paid_on, principal, interest in repayments:
+        if principal:
+            parts.append(_transaction(LOAN_REPAYMENT, paid_on, principal, currency, ""))
+        if interest:
+            parts.append(_transaction(INTEREST_PAYMENT, paid_on, interest, currency, ""))
+        interest_received += interest
     if loan is not None:
-        parts.append(_loan(loan, awarded_on=awarded_on, today=today))
+        parts.append(_loan(loan, interest_received=interest_received, awarded_on=awarded_on, today=today))
     parts.append("</iati-activity>")
     return "".join(parts)
 
 
-def _loan(loan, *, awarded_on: datetime.date, today: datetime.date) -> str:
+def _loan(loan: dict, *, interest_received: Decimal, awarded_on: datetime.date, today: datetime.date) -> str:
     terms = (
-        f'<loan-terms rate-1="{loan.annual_interest_rate}">'
+        f'<loan-terms rate-1="{loan["annual_interest_rate"]}">'
         f'<commitment-date iso-date="{awarded_on.isoformat()}"/>'
         "</loan-terms>"
     )
-    if loan.status == LoanStatus.PENDING:
+    if loan["status"] == LoanStatus.PENDING:
         return f"<crs-add>{terms}</crs-add>"
-    live = loan.status in LIVE_LOAN_STATES
+    live = loan["status"] in LIVE_LOAN_STATES
     zero = Decimal("0.00")
-    outstanding = loan.principal_owed if live else zero
-    principal_arrears = loan.principal_arrears if live else zero
-    interest_arrears = (loan.arrears - loan.principal_arrears) if live else zero
+    outstanding = loan["principal_owed"] if live else zero
+    principal_arrears = loan["principal_arrears"] if live else zero
+    interest_arrears = (loan["arrears"] - loan["principal_arrears"]) if live else zero
     status = (
-        f'<loan-status year="{today.year}" currency={quoteattr(loan.currency)}'
+        f'<loan-status year="{today.year}" currency={quoteattr(loan["currency"])}'
         f' value-date="{today.isoformat()}">'
-        f"<interest-received>{_amount(loan.interest_received)}</interest-received>"
+        f"<interest-received>{_amount(interest_received)}</interest-received>"
         f"<principal-outstanding>{_amount(outstanding)}</principal-outstanding>"
         f"<principal-arrears>{_amount(principal_arrears)}</principal-arrears>"
         f"<interest-arrears>{_amount(interest_arrears)}</interest-arrears>"
@@ -216,29 +252,28 @@ def _loan(loan, *, awarded_on: datetime.date, today: datetime.date) -> str:
 
 
 def iati_xml() -> Iterator[str]:
-    """The IATI 2.03 activities file of every award, grants and loans."""
+    """The IATI 2.03 activities file of every award, grants and loans: per chunk of awards, one query
+    each for their paid tranches, their repayments and their loans."""
     today = timezone.localdate()
-    reporter = settings.FONDOS_IATI_ORGANISATION_ID
+    reporter = _Reporter(settings.FONDOS_IATI_ORGANISATION_ID)
     generated = timezone.now().replace(microsecond=0).isoformat()
     with translation.override("en"):
         yield (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<iati-activities version="2.03" generated-datetime="{generated}">\n'
         )
-        for chunk in selectors.in_chunks(selectors.awarded_activities()):
-            ids = [application.id for application in chunk]
-            payments = selectors.paid_disbursements_by_application(ids, on=today)
-            repayments = selectors.repayments_by_application(ids, on=today)
-            loans = selectors.loans_by_application(ids, on=today)
-            yield "\n".join(
-                _activity(
-                    application,
-                    payments=payments.get(application.id, ()),
-                    repayments=repayments.get(application.id, ()),
-                    loan=loans.get(application.id),
+        for chunk in _awards(selectors.awarded_activities()):
+            first, last = chunk[0].row["id"], chunk[-1].row["id"]
+            payments = selectors.paid_disbursements_between(first, last, on=today)
+            repayments = selectors.repayments_between(first, last, on=today)
+            loans = selectors.loan_figures_between(first, last, on=today)
+            for award in chunk:  # an activity at a time: a chunk's activities together weigh megabytes
+                yield _activity(
+                    award,
+                    payments=payments.get(award.row["id"], ()),
+                    repayments=repayments.get(award.row["id"], ()),
+                    loan=loans.get(award.row["id"]),
                     today=today,
                     reporter=reporter,
-                )
-                for application in chunk
-            ) + "\n"
+                ) + "\n"
         yield "</iati-activities>\n"

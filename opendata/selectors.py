@@ -19,14 +19,15 @@ from disbursements.selectors import MONEY, ZERO, with_loan_figures
 from funds.models import LedgerTransaction
 from funds.rules import RULES
 
-# Awards read per query: memory stays flat in the number of awards.
-CHUNK = 500
+# Awards read per query (and per query of what happened to them): memory stays flat in the number of
+# awards, and the number of queries grows only with the number of chunks.
+CHUNK = 1000
 
-_AWARD_FIELDS = (
-    "id", "created_at", "decided_at", "status", "currency", "approved_amount",
-    "fund__id", "fund__code", "fund__kind",
-    "organization__id", "organization__legal_name", "organization__short_name",
-    "organization__country", "organization__fairtrade_id",
+# What the exports read of an award, as plain rows (no model instances, no fund instance: a fund's name
+# and reference prefix come from its rules).
+AWARD_ROW = (
+    "id", "created_at", "decided_at", "status", "currency", "approved_amount", "fund__code",
+    "organization__legal_name", "organization__country", "organization__fairtrade_id",
 )
 
 
@@ -36,14 +37,9 @@ def grant_fund_codes() -> list[str]:
 
 
 def _awards() -> QuerySet[Application]:
-    return (
-        Application.objects.filter(
-            status__in=AWARDED, approved_amount__isnull=False, decided_at__isnull=False
-        )
-        .select_related("fund", "organization")
-        .only(*_AWARD_FIELDS)
-        .order_by("id")
-    )
+    return Application.objects.filter(
+        status__in=AWARDED, approved_amount__isnull=False, decided_at__isnull=False
+    ).order_by("id")
 
 
 def awarded_grants() -> QuerySet[Application]:
@@ -54,6 +50,11 @@ def awarded_grants() -> QuerySet[Application]:
 def awarded_activities() -> QuerySet[Application]:
     """Every award, grant or loan, oldest first."""
     return _awards()
+
+
+def award_rows(queryset: QuerySet[Application], size: int = CHUNK) -> Iterator[list[dict]]:
+    """The awards of ``queryset`` (ordered by id) as ``AWARD_ROW`` dicts, in lists of ``size``."""
+    return in_chunks(queryset.values(*AWARD_ROW), size)
 
 
 def in_chunks(queryset: QuerySet, size: int = CHUNK) -> Iterator[list]:
@@ -68,43 +69,72 @@ def in_chunks(queryset: QuerySet, size: int = CHUNK) -> Iterator[list]:
         yield chunk
 
 
-def paid_disbursements_by_application(application_ids: Iterable[int], *, on: datetime.date) -> dict:
+# What happened to a chunk of awards is read by the range of their ids (the chunk holds every award
+# between its first and last id, as the awards are read in id order): an index range scan, whatever
+# the chunk's size. Rows of applications in the range that are not awards are read and never asked for.
+
+
+def paid_disbursements_between(first: int, last: int, *, on: datetime.date) -> dict[int, list[tuple]]:
+    """``{application id: [(paid_on, amount paid), ...]}`` of the tranches paid by ``on``, oldest
+    first, for the applications whose ids lie from ``first`` to ``last``."""
     by_application = defaultdict(list)
     rows = (
         Disbursement.objects.filter(
-            application_id__in=application_ids, status=DisbursementStatus.PAID, paid_on__lte=on
+            application_id__gte=first, application_id__lte=last,
+            status=DisbursementStatus.PAID, paid_on__lte=on,
         )
         .order_by("paid_on", "id")
-        .values("application_id", "paid_on", "amount", "paid_amount", "currency")
+        .values_list("application_id", "paid_on", "amount", "paid_amount")
     )
-    for row in rows:
-        by_application[row["application_id"]].append(row)
+    for application_id, paid_on, amount, paid_amount in rows:
+        by_application[application_id].append((paid_on, paid_amount if paid_amount is not None else amount))
     return by_application
 
 
-def repayments_by_application(application_ids: Iterable[int], *, on: datetime.date) -> dict:
+def repayments_between(first: int, last: int, *, on: datetime.date) -> dict[int, list[tuple]]:
+    """``{application id: [(paid_on, principal, interest), ...]}`` of the loan repayments received by
+    ``on``, oldest first, for the applications whose ids lie from ``first`` to ``last``."""
     by_application = defaultdict(list)
     rows = (
-        Repayment.objects.filter(loan__application_id__in=application_ids, paid_on__lte=on)
+        Repayment.objects.filter(
+            loan__application_id__gte=first, loan__application_id__lte=last, paid_on__lte=on
+        )
         .order_by("paid_on", "id")
-        .values("loan__application_id", "paid_on", "principal", "interest", "currency")
+        .values_list("loan__application_id", "paid_on", "principal", "interest")
     )
-    for row in rows:
-        by_application[row["loan__application_id"]].append(row)
+    for application_id, paid_on, principal, interest in rows:
+        by_application[application_id].append((paid_on, principal, interest))
     return by_application
 
 
-def loans_by_application(application_ids: Iterable[int], *, on: datetime.date) -> dict[int, Loan]:
-    """Each loan with its figures on ``on``: ``principal_owed``, ``principal_arrears``, ``arrears``
-    (principal, interest and fees overdue) and ``interest_received``."""
+def _with_principal_arrears(queryset: QuerySet[Loan], *, on: datetime.date) -> QuerySet[Loan]:
+    """``with_loan_figures`` plus ``principal_arrears``: the principal overdue and unpaid on ``on``."""
     overdue = Q(instalments__is_current=True, instalments__due_date__lt=on)
-    loans = with_loan_figures(Loan.objects.filter(application_id__in=application_ids), on=on).annotate(
+    return with_loan_figures(queryset, on=on).annotate(
         principal_arrears=Coalesce(
             Sum(F("instalments__principal") - F("instalments__principal_paid"), filter=overdue),
             ZERO,
             output_field=MONEY,
         ),
     )
+
+
+def loan_figures_between(first: int, last: int, *, on: datetime.date) -> dict[int, dict]:
+    """``{application id: loan}`` for the applications whose ids lie from ``first`` to ``last``: each
+    loan's ``status``, ``currency``, ``annual_interest_rate`` and its figures on ``on`` (as
+    ``loans_by_application``, less ``interest_received``, which the repayments give)."""
+    loans = _with_principal_arrears(
+        Loan.objects.filter(application_id__gte=first, application_id__lte=last)
+        .values("application_id", "status", "currency", "annual_interest_rate"),
+        on=on,
+    ).order_by()
+    return {loan["application_id"]: loan for loan in loans}
+
+
+def loans_by_application(application_ids: Iterable[int], *, on: datetime.date) -> dict[int, Loan]:
+    """Each loan with its figures on ``on``: ``principal_owed``, ``principal_arrears``, ``arrears``
+    (principal, interest and fees overdue) and ``interest_received``."""
+    loans = _with_principal_arrears(Loan.objects.filter(application_id__in=application_ids), on=on)
     interest = dict(
         Repayment.objects.filter(loan__application_id__in=application_ids, paid_on__lte=on)
         .values_list("loan_id")

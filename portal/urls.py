@@ -6,7 +6,6 @@ from organizations.forms import LockoutAwareAuthenticationForm
 from . import finance_actions, finance_views, staff_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(
         redirect_authenticated_user=True, authentication_form=LockoutAwareAuthenticationForm,
     ), name="login"),

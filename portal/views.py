@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import services
-from applications.filters import ApplicationFilter, OwnApplicationFilter
+from applications.filters import ApplicationFilter
 from applications.models import Application, Document, Review
 from applications.permissions import actors_for, may_see_reviews
 from applications.reviews import quorum_status, rubric_for
@@ -42,7 +42,6 @@ from calls.services import call_initial_fields
 from calls.views import chosen_call
 from core.errors import Invalid, NotPermitted, Refused, WrongState
 from core.http import page_refusal, refusal_text, uploaded_file_response
-from dashboard.panels import panels_for
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from listing.pages import listing_for
@@ -84,27 +83,7 @@ def with_days_left(applications: list[Application]) -> list[Application]:
     return applications
 
 
-# --------------------------------------------------------------------------- home and profile
-
-
-@login_required
-def home(request):
-    access = access_for(request.user)
-    organization = request.user.organization
-    listing = None
-    if access.is_opp_staff:
-        listing = listing_for(
-            request, OwnApplicationFilter,
-            for_lists(applications_visible_to(request.user).filter(organization_id=access.organization_id)),
-            rows=with_days_left,
-        )
-    return render(request, "portal/home.html", {
-        "access": access,
-        "organization": organization,
-        "funds": Fund.objects.all(),
-        "listing": listing,
-        "panels": panels_for(request.user, access),
-    }, status=listing.status if listing else 200)
+# --------------------------------------------------------------------------- profile
 
 
 @login_required

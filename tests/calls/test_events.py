@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from applications import services
 from calls.models import Call, ClimateEvent
-from calls.services import event_declare, event_notify
+from calls.services import event_declare
 from core.errors import Invalid, NotPermitted
+from notifications.declared_events import event_notify
 from notifications.links import notice_path
 from notifications.models import Notification
 from tests.factories import OppUserFactory
