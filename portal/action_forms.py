@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from rest_framework import serializers as drf
 
-from .numbers import is_unreadable, number_hint, plain_number
+from core.parsing import is_unreadable, number_hint, plain_number
 
 
 @dataclass(frozen=True)
