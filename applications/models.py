@@ -18,9 +18,13 @@ from .workflow import TRANSITIONS, Status
 def reference_for(fund_code: str | None, created_at, pk: int | None) -> str:
     """An application's reference, e.g. ``JOV-2026-00042``: the fund's prefix (its rules'
     ``reference_prefix``), the year it was started, its id."""
+    return reference_in_year(fund_code, created_at.year if created_at else "", pk)
+
+
+def reference_in_year(fund_code: str | None, year: int | str, pk: int | None) -> str:
+    """``reference_for`` from the year ``created_at`` reads (in UTC), for rows read without it."""
     rules = RULES.get(fund_code) if fund_code else None
     prefix = rules.reference_prefix if rules is not None else "APP"
-    year = created_at.year if created_at else ""
     return f"{prefix}-{year}-{pk or 0:05d}"
 
 

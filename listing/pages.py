@@ -70,7 +70,11 @@ class Listing:
 
     def url(self, **changes) -> str:
         """This list's address with ``changes`` to its query (a ``None`` value removes the key)."""
-        query: QueryDict = self.request.GET.copy()
+        # A new QueryDict from the request's lists rather than ``GET.copy()``, which deep-copies the
+        # whole query for each of a page's dozen links.
+        query = QueryDict(mutable=True)
+        for key, values in self.request.GET.lists():
+            query.setlist(key, list(values))
         for key, value in changes.items():
             if value in (None, ""):
                 query.pop(key, None)
@@ -123,15 +127,20 @@ class Listing:
         return [("ordering", value) for value in self.request.GET.getlist("ordering") if value]
 
 
-def listing_for(request, filterset_class, queryset, *, per_page: int = PAGE_SIZE, rows=None) -> Listing:
+def listing_for(request, filterset_class, queryset, *, per_page: int = PAGE_SIZE, rows=None,
+                values: tuple[str, ...] | None = None) -> Listing:
     """Filter, sort and paginate ``queryset`` with ``filterset_class`` from the request's query.
 
+    ``values`` (optional): the page's rows are read as dicts of these fields (``QuerySet.values``)
+    rather than model instances. Only the page's query reads them: a ``values()`` queryset keeps its
+    joins in the count, which then joins every matching row to the tables the columns come from.
     ``rows`` (optional) turns the page's objects into what the template shows (e.g. adds the days left);
     it is called once with the page's list.
     """
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     filtered = filterset.qs
     page = Paginator(filtered, per_page).get_page(request.GET.get("page"))
-    objects = list(page.object_list)
+    objects = list(page.object_list.values(*values) if values is not None else page.object_list)
+    page.object_list = objects
     return Listing(request=request, filterset=filterset, page=page,
                    rows=rows(objects) if rows else objects)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -20,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 from django.utils import timezone, translation
 
-from applications.models import reference_for
+from applications.models import reference_in_year
 from applications.workflow import Status
 from disbursements.models import LIVE_LOAN_STATES, LoanStatus
 from funds.rules import rules_for
@@ -72,16 +73,16 @@ class _Award:
 
     def __init__(self, row: dict, funds: _Funds, prefix: str):
         self.row = row
-        self.reference = reference_for(row["fund__code"], row["created_at"], row["id"])
+        self.reference = reference_in_year(row["fund__code"], row["created_year"], row["id"])
         self.fund_name = funds.name(row["fund__code"])
-        self.awarded_on = timezone.localdate(row["decided_at"])
+        self.awarded_on = row["awarded_on"]
         self.organisation_id = f"{prefix}-OPP-{row['organization__fairtrade_id']}"
 
 
-def _awards(queryset) -> Iterator[list[_Award]]:
+def _awards(queryset, *, decided_at: bool = False) -> Iterator[list[_Award]]:
     """The awards of ``queryset`` in chunks, read as plain rows."""
     funds, prefix = _Funds(), _prefix()
-    for chunk in selectors.award_rows(queryset):
+    for chunk in selectors.award_rows(queryset, decided_at=decided_at):
         yield [_Award(row, funds, prefix) for row in chunk]
 
 
@@ -157,6 +158,11 @@ def _narrative(text: str) -> str:
     return f"<narrative>{escape(text)}</narrative>"
 
 
+# Codes (currency, country) and fund names come from short lists: each is escaped once.
+_quoted = functools.lru_cache(maxsize=512)(quoteattr)
+_escaped = functools.lru_cache(maxsize=512)(escape)
+
+
 def _transaction(kind: str, on: datetime.date, amount: Decimal, currency: str, receiver: str) -> str:
     day = on.isoformat()
     return (
@@ -189,25 +195,25 @@ class _Reporter:
 
 def _activity(award: _Award, *, payments, repayments, loan: dict | None, today: datetime.date,
               reporter: _Reporter) -> str:
-    row, fund_name, reference = award.row, award.fund_name, award.reference
-    legal_name = row["organization__legal_name"]
-    awarded_on = award.awarded_on
-    currency = quoteattr(row["currency"])
+    row, reference, awarded_on = award.row, award.reference, award.awarded_on
+    # Escaping is character by character: the parts of a text are escaped apart, each once.
+    fund_name, legal_name = _escaped(award.fund_name), escape(row["organization__legal_name"])
+    currency = _quoted(row["currency"])
     organisation_ref = quoteattr(award.organisation_id)
-    recipient = _narrative(legal_name)
+    recipient = f"<narrative>{legal_name}</narrative>"
     receiver = f"<receiver-org ref={organisation_ref}>{recipient}</receiver-org>"
     parts = [
         f"<iati-activity last-updated-datetime=\"{row['decided_at'].isoformat(timespec='seconds')}\""
         f' xml:lang="en" default-currency={currency}>',
         f"<iati-identifier>{reporter.identifier_prefix}{reference}</iati-identifier>",
         reporter.reporting_org,
-        f"<title>{_narrative(f'{fund_name}: {reference}')}</title>",
-        f"<description>{_narrative(f'{fund_name}, awarded to {legal_name}.')}</description>",
+        f"<title><narrative>{fund_name}: {escape(reference)}</narrative></title>",
+        f"<description><narrative>{fund_name}, awarded to {legal_name}.</narrative></description>",
         reporter.funding_org,
         f'<participating-org ref={organisation_ref} role="4">{recipient}</participating-org>',
         f'<activity-status code="{_activity_status(row["status"], loan)}"/>',
         f'<activity-date iso-date="{awarded_on.isoformat()}" type="{ACTUAL_START}"/>',
-        f"<recipient-country code={quoteattr(row['organization__country'])} percentage=\"100\"/>",
+        f"<recipient-country code={_quoted(row['organization__country'])} percentage=\"100\"/>",
         f'<default-finance-type code="{STANDARD_LOAN if loan else STANDARD_GRANT}"/>',
         _transaction(COMMITMENT, awarded_on, row["approved_amount"], currency, receiver),
     ]
@@ -262,7 +268,7 @@ def iati_xml() -> Iterator[str]:
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<iati-activities version="2.03" generated-datetime="{generated}">\n'
         )
-        for chunk in _awards(selectors.awarded_activities()):
+        for chunk in _awards(selectors.awarded_activities(), decided_at=True):
             first, last = chunk[0].row["id"], chunk[-1].row["id"]
             payments = selectors.paid_disbursements_between(first, last, on=today)
             repayments = selectors.repayments_between(first, last, on=today)

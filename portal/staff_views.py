@@ -4,7 +4,6 @@ several files can be moved at once (each through its own service, each result re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,10 +19,18 @@ from listing.batch import Outcome, run_each, selected_ids
 from listing.pages import listing_for
 from organizations.access import access_for
 from organizations.filters import OrganizationFilter, PersonFilter
-from organizations.models import StaffRole, User
+from organizations.models import Organization, StaffRole, User
 from organizations.selectors import organizations_visible_to
 
-from .views import for_lists, prefetch_for_queue, with_days_left
+from .views import (
+    LIST_FIELDS,
+    ListedFund,
+    ListedOrganization,
+    for_lists,
+    listed_applications,
+    prefetch_for_queue,
+    with_days_left,
+)
 
 
 @login_required
@@ -69,11 +76,11 @@ def screening_queue(request):
     access = _screener(request)
     listing = listing_for(
         request, QueueFilter,
-        for_lists(applications_visible_to(request.user).filter(status__in=SCREENING_STATES)).annotate(
+        applications_visible_to(request.user).filter(status__in=SCREENING_STATES).annotate(
             assessed_max=KeyTextTransform("max_award", "assessment"),
             assessed_eligible=KeyTransform("eligible", "assessment"),
         ),
-        rows=with_days_left,
+        values=(*LIST_FIELDS, "assessed_max", "assessed_eligible"), rows=listed_applications,
     )
     return render(request, "portal/screening_queue.html", {
         "access": access, "listing": listing, "batch": access.is_secretariat, "assessed": True,
@@ -131,22 +138,85 @@ def pop_outcomes(request) -> dict:
     return {"outcomes": outcomes, "done_count": sum(1 for o in outcomes if o.done)}
 
 
+# What the organisations list shows, read as plain values (``ListedOrganizationRow``).
+ORGANIZATION_SHOWN = ("id", "short_name", "legal_name", "country", "grade", "fairtrade_id")
+
+
+class ListedOrganizationRow:
+    """One row of the organisations list; ``product_codes`` read for the whole page in one query."""
+
+    __slots__ = ("pk", "short_name", "legal_name", "country", "grade", "fairtrade_id", "product_codes")
+
+    def __init__(self, row: dict):
+        self.pk = row["id"]
+        self.short_name, self.legal_name = row["short_name"], row["legal_name"]
+        self.country, self.grade, self.fairtrade_id = row["country"], row["grade"], row["fairtrade_id"]
+        self.product_codes = []
+
+
+def listed_organizations(rows: list[dict]) -> list[ListedOrganizationRow]:
+    organizations = {row["id"]: ListedOrganizationRow(row) for row in rows}
+    held = (Organization.products.through.objects.filter(organization_id__in=list(organizations))
+            .order_by("productcode_id").values_list("organization_id", "productcode_id"))
+    for organization_id, code in held:
+        organizations[organization_id].product_codes.append(code)
+    return list(organizations.values())
+
+
 @login_required
 def organization_list(request):
     """The organisations, for CLAC's staff: searched by name, country or Fairtrade ID, filtered, sorted."""
     access = access_for(request.user)
     if not access.is_clac_staff:
         raise PermissionDenied
-    listing = listing_for(request, OrganizationFilter,
-                          organizations_visible_to(request.user).prefetch_related("products"))
+    listing = listing_for(request, OrganizationFilter, organizations_visible_to(request.user),
+                          values=ORGANIZATION_SHOWN, rows=listed_organizations)
     return render(request, "portal/organization_list.html", {"access": access, "listing": listing},
                   status=listing.status)
 
 
+# What the people list shows, read as plain values (not the password hash, the search text or the
+# organisation's details; and no model instances, which cost more than the query: ``ListedPerson``).
 PERSON_SHOWN = ("id", "first_name", "last_name", "username", "email", "is_active", "last_login",
-                "date_joined", "organization_id", "organization__id", "organization__short_name",
-                "organization__country")
-ROLE_SHOWN = ("id", "user_id", "role", "fund_id", "fund__id", "fund__code")
+                "organization_id", "organization__short_name", "organization__country")
+
+
+class ListedRole:
+    __slots__ = ("role", "fund_id", "fund")
+
+    def __init__(self, role, fund_id, fund_code):
+        self.role, self.fund_id = role, fund_id
+        self.fund = ListedFund(fund_id, fund_code) if fund_id else None
+
+
+class ListedPerson:
+    """One row of the people list, under the names a ``User`` gives them; ``roles_now`` are the staff
+    roles the person holds, read for the whole page in one query."""
+
+    __slots__ = ("pk", "first_name", "last_name", "username", "email", "is_active", "last_login",
+                 "organization", "roles_now")
+
+    def __init__(self, row: dict):
+        self.pk = row["id"]
+        self.first_name, self.last_name = row["first_name"], row["last_name"]
+        self.username, self.email = row["username"], row["email"]
+        self.is_active, self.last_login = row["is_active"], row["last_login"]
+        self.organization = (ListedOrganization(row["organization_id"], row["organization__short_name"],
+                                                row["organization__country"])
+                             if row["organization_id"] else None)
+        self.roles_now = []
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def listed_people(rows: list[dict]) -> list[ListedPerson]:
+    people = {row["id"]: ListedPerson(row) for row in rows}
+    for user_id, role, fund_id, fund_code in (
+            StaffRole.objects.active().filter(user_id__in=list(people)).order_by("id")
+            .values_list("user_id", "role", "fund_id", "fund__code")):
+        people[user_id].roles_now.append(ListedRole(role, fund_id, fund_code))
+    return list(people.values())
 
 
 @login_required
@@ -155,11 +225,7 @@ def people_list(request):
     access = access_for(request.user)
     if not access.sees_everything:
         raise PermissionDenied
-    # Only what the rows show (not the password hash, the search text or the organisation's details).
-    listing = listing_for(request, PersonFilter, User.objects.select_related("organization")
-                          .only(*PERSON_SHOWN)
-                          .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.active()
-                                                     .select_related("fund").only(*ROLE_SHOWN),
-                                                     to_attr="roles_now")))
+    listing = listing_for(request, PersonFilter, User.objects.all(), values=PERSON_SHOWN,
+                          rows=listed_people)
     return render(request, "portal/people_list.html", {"access": access, "listing": listing},
                   status=listing.status)

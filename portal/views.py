@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from applications import services
 from applications.filters import ApplicationFilter
-from applications.models import Application, Document, Review
+from applications.models import Application, Document, Review, reference_for
 from applications.permissions import actors_for, may_see_reviews
 from applications.reviews import quorum_status, rubric_for
 from applications.selectors import applications_visible_to
@@ -44,6 +44,7 @@ from core.errors import Invalid, NotPermitted, Refused, WrongState
 from core.http import page_refusal, refusal_text, uploaded_file_response
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
+from funds.rules import rules_for
 from listing.pages import listing_for
 from organizations.access import access_for
 
@@ -75,6 +76,71 @@ LIST_FIELDS = ("id", "fund_id", "fund__code", "organization_id", "organization__
 
 def for_lists(applications):
     return applications.select_related("fund", "organization").only(*LIST_FIELDS)
+
+
+class ListedFund:
+    """The fund of a row of a list: its code and name (from its rules, in the person's language)."""
+
+    __slots__ = ("pk", "code")
+
+    def __init__(self, pk, code):
+        self.pk, self.code = pk, code
+
+    @property
+    def name(self):
+        return rules_for(self.code).name
+
+
+class ListedOrganization:
+    __slots__ = ("pk", "short_name", "country")
+
+    def __init__(self, pk, short_name, country):
+        self.pk, self.short_name, self.country = pk, short_name, country
+
+
+class ListedApplication:
+    """One row of a table of applications, read as plain values (``listing_for(values=LIST_FIELDS)``):
+    what the table shows, under the names an ``Application`` gives them (``reference``, ``fund.name``,
+    ``organization.short_name``). Building 150 model instances for a page of 50 (the application, its
+    fund and its organisation) cost more than the query that read them."""
+
+    __slots__ = ("pk", "status", "currency", "requested_amount", "approved_amount", "submitted_at",
+                 "decision_due", "created_at", "fund", "organization", "days_left", "assessed_max",
+                 "assessed_eligible")
+
+    def __init__(self, row: dict, funds: dict, today):
+        self.pk = row["id"]
+        self.status = row["status"]
+        self.currency = row["currency"]
+        self.requested_amount = row["requested_amount"]
+        self.approved_amount = row["approved_amount"]
+        self.submitted_at = row["submitted_at"]
+        self.decision_due = row["decision_due"]
+        self.created_at = row["created_at"]
+        fund = funds.get(row["fund_id"])
+        if fund is None:
+            fund = funds[row["fund_id"]] = ListedFund(row["fund_id"], row["fund__code"])
+        self.fund = fund
+        self.organization = ListedOrganization(row["organization_id"], row["organization__short_name"],
+                                               row["organization__country"])
+        self.days_left = workflow_days_left(self.status, self.decision_due, today)
+        self.assessed_max = row.get("assessed_max")
+        self.assessed_eligible = row.get("assessed_eligible")
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.fund.code, self.created_at, self.pk)
+
+
+def listed_applications(rows: list[dict]) -> list[ListedApplication]:
+    """The page's rows as ``ListedApplication`` objects, with their decision clock."""
+    funds: dict = {}
+    today = timezone.localdate()
+    return [ListedApplication(row, funds, today) for row in rows]
 
 
 def with_days_left(applications: list[Application]) -> list[Application]:
@@ -341,7 +407,8 @@ def application_list(request):
     """Every application the person may see: searched, filtered, sorted and paginated."""
     access = access_for(request.user)
     listing = listing_for(
-        request, ApplicationFilter, for_lists(applications_visible_to(request.user)), rows=with_days_left,
+        request, ApplicationFilter, applications_visible_to(request.user), values=LIST_FIELDS,
+        rows=listed_applications,
     )
     return render(request, "portal/application_list.html", {"access": access, "listing": listing},
                   status=listing.status)

@@ -1,7 +1,9 @@
+import html
 from functools import lru_cache
 
 from django import forms, template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core.formats import number
@@ -41,10 +43,35 @@ def display(instance, field_name):
     return _labels(type(instance)._meta.concrete_model, field_name, get_language()).get(value, value)
 
 
+_OPTIONS: dict = {}
+
+
+def _escaped_choices(choices) -> list[tuple[str, str]]:
+    """``choices`` as escaped (value, label) pairs, kept per language and list of choices.
+
+    Turning each lazy label into text (a translation lookup) and escaping it cost more than the rest of
+    the filters' form: about 80 options on every list page. The key names each label by its text when
+    it is text, and by the lazy object itself otherwise (a lazy label translates the same way in the
+    same language); the cache keeps those objects alive, so their ids cannot be taken by others.
+    """
+    choices = list(choices)
+    labels = tuple(label for _value, label in choices)
+    values = tuple(str(value) for value, _label in choices)
+    key = (get_language(), values, tuple(label if isinstance(label, str) else id(label) for label in labels))
+    found = _OPTIONS.get(key)
+    if found is None:
+        if len(_OPTIONS) >= 512:
+            _OPTIONS.clear()
+        found = _OPTIONS[key] = (labels, [(html.escape(value), html.escape(str(label)))
+                                          for value, label in zip(values, labels, strict=True)])
+    return found[1]
+
+
 def _options(choices, chosen: str):
-    return format_html_join("", '<option value="{}"{}>{}</option>',
-                            ((value, " selected" if str(value) == chosen else "", label)
-                             for value, label in choices))
+    chosen = html.escape(chosen)
+    return mark_safe("".join(  # noqa: S308 (every value and label escaped in _escaped_choices)
+        f'<option value="{value}"{" selected" if value == chosen else ""}>{label}</option>'
+        for value, label in _escaped_choices(choices)))
 
 
 @register.simple_tag

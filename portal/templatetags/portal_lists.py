@@ -16,12 +16,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from applications.models import Application
+from core.formats import as_decimal, babel_locale
+from core.money import Money
 from disbursements.models import Disbursement, Loan
 from funds.models import LedgerEntry, LedgerTransaction
 from organizations.models import Organization, User
 
 from .portal import clock as clock_tag
-from .portal import money, status_class
+from .portal import format_money, money, status_class
 
 register = template.Library()
 
@@ -46,12 +48,26 @@ def clock(application) -> str:
     return _clock(getattr(application, "days_left", None), get_language())
 
 
-def _amount(application) -> str:
+def _amount(application, write=None) -> str:
+    write = write or money
     if application.approved_amount:
-        return money(application.approved_amount, application.currency)
+        return write(application.approved_amount, application.currency)
     if application.requested_amount:
-        return money(application.requested_amount, application.currency)
+        return write(application.requested_amount, application.currency)
     return "—"
+
+
+def _money_writer():
+    """``portal.money`` with the page's locale looked up once (it is asked for every amount)."""
+    locale = babel_locale()
+
+    def write(value, currency=None):
+        if isinstance(value, Money):
+            value, currency = value.amount, value.currency
+        amount = as_decimal(value)
+        return "—" if amount is None else format_money(amount, currency or "USD", locale)
+
+    return write
 
 
 def _e(value) -> str:
@@ -81,39 +97,47 @@ def _date(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
-def _assessed(application) -> str:
+def _assessed(application, write=None, not_eligible=None) -> str:
     """The maximum award the assessment gave (annotated as ``assessed_max``), and whether eligible."""
     amount = getattr(application, "assessed_max", None)
     if amount in (None, ""):
         return "—"
-    text = _e(money(amount, application.currency))
+    text = _e((write or money)(amount, application.currency))
     if getattr(application, "assessed_eligible", None) in (False, "false", 0):
-        text += f' <small class="bad">{_e(gettext("not eligible"))}</small>'
+        text += f' <small class="bad">{not_eligible or _e(gettext("not eligible"))}</small>'
     return text
 
 
 @register.simple_tag
 def application_rows(rows, batch=False, assessed=False):
     """The body rows of ``portal/_app_table.html``: reference, organisation, fund, state, amount, clock
-    (and, in the secretariat's queue, the assessed amount)."""
+    (and, in the secretariat's queue, the assessed amount). What every row shares (labels, fund names,
+    the money format of the language) is looked up once per page."""
     language = get_language()
     states = _labels(Application, "status", language)
     countries = _labels(Organization, "country", language)
     url = _url("application")
     select = gettext("Select %(reference)s")
+    write = _money_writer()
+    not_eligible = _e(gettext("not eligible"))
+    fund_names: dict = {}
     out = []
     for application in rows:
         reference = application.reference
         organization = application.organization
+        fund = application.fund
+        fund_name = fund_names.get(fund.code)
+        if fund_name is None:
+            fund_name = fund_names[fund.code] = _e(fund.name)
         out.append(
             f"<tr>{_checkbox(application.pk, reference, select) if batch else ''}"
             f'<td><a href="{url.format(application.pk)}">{_e(reference)}</a></td>'
             f"<td>{_organization(organization, countries)}</td>"
-            f"<td>{_e(application.fund.name)}</td>"
+            f"<td>{fund_name}</td>"
             f'<td><span class="badge {status_class(application.status)}">'
             f"{_e(states.get(application.status, application.status))}</span></td>"
-            f'<td class="num">{_e(_amount(application))}</td>'
-            + (f'<td class="num">{_assessed(application)}</td>' if assessed else "")
+            f'<td class="num">{_e(_amount(application, write))}</td>'
+            + (f'<td class="num">{_assessed(application, write, not_eligible)}</td>' if assessed else "")
             + f"<td>{clock(application)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 (every value escaped above)
@@ -146,6 +170,7 @@ def loan_rows(rows):
     states = _labels(Loan, "status", language)
     countries = _labels(Organization, "country", language)
     url = _url("finance-loan")
+    write = _money_writer()
     out = []
     for loan in rows:
         application, organization = loan.application, loan.application.organization
@@ -154,9 +179,9 @@ def loan_rows(rows):
             f'<tr><td><a href="{url.format(loan.pk)}">{_e(application.reference)}</a></td>'
             f"<td>{_organization(organization, countries)}</td>"
             f'<td><span class="badge {badge}">{_e(states.get(loan.status, loan.status))}</span></td>'
-            f'<td class="num">{_e(money(loan.principal, loan.currency))}</td>'
-            f'<td class="num">{_e(money(loan.principal_owed, loan.currency))}</td>'
-            f'<td class="num">{_e(money(loan.arrears, loan.currency))}</td></tr>'
+            f'<td class="num">{_e(write(loan.principal, loan.currency))}</td>'
+            f'<td class="num">{_e(write(loan.principal_owed, loan.currency))}</td>'
+            f'<td class="num">{_e(write(loan.arrears, loan.currency))}</td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 (every value escaped above)
 
@@ -185,7 +210,7 @@ def ledger_rows(rows, currency):
 
 @register.simple_tag
 def organization_rows(rows):
-    """The body rows of ``portal/organization_list.html``."""
+    """The body rows of ``portal/organization_list.html`` (``staff_views.ListedOrganizationRow``)."""
     language = get_language()
     countries = _labels(Organization, "country", language)
     grades = _labels(Organization, "grade", language)
@@ -194,7 +219,7 @@ def organization_rows(rows):
     text = gettext("Applications of %(name)s")
     out = []
     for organization in rows:
-        names = ", ".join(products.get(p.code, p.code) for p in organization.products.all())
+        names = ", ".join(products.get(code, code) for code in organization.product_codes)
         out.append(
             f"<tr><td><strong>{_e(organization.short_name)}</strong><br><small>{_e(organization.legal_name)}"
             f"</small></td><td>{_e(countries.get(organization.country, organization.country))}</td>"
