@@ -153,7 +153,8 @@ class ReviewInputSerializer(serializers.Serializer):
 
 
 class RequestInformationSerializer(serializers.Serializer):
-    message = serializers.CharField()
+    # Blank is the service's to refuse, beside the answer date's problems, with its own message.
+    message = serializers.CharField(allow_blank=True)
     respond_by = serializers.DateField(required=False)
 
 
@@ -162,7 +163,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField()
+    answer = serializers.CharField(allow_blank=True)  # blank: the service's own message
 
 
 class ApproveSerializer(serializers.Serializer):

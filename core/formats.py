@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import format_decimal
 from django.utils.translation import get_language
 
+from .parsing import locale_for
+
 # Babel locales for the page's language; Spanish follows Django's own "es" formats (decimal comma).
 BABEL_LOCALES = {"es": "es", "pt": "pt_BR", "fr": "fr", "en": "en"}
 
@@ -41,3 +43,19 @@ def percent(value) -> str:
     if amount is None:
         return "—"
     return format_decimal(amount, format="#,##0.00", locale=babel_locale()) + " %"
+
+
+def number_input_value(value, language: str | None = None) -> str:
+    """A stored number (``"4000.50"``) as a page's input shows it in the language (``"4.000,50"``), which
+    :func:`core.parsing.parse_number` reads back; text that is not a number as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    places = max(0, -number.as_tuple().exponent)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(number, format=pattern, locale=locale_for(language))

@@ -29,14 +29,17 @@ from notifications.filters import NotificationFilter
 from notifications.kinds import ESSENTIAL, Kind
 from notifications.links import notice_path
 from notifications.models import Notification
+from notifications.serializers import PreferencesSerializer
 from organizations import services as accounts
 from organizations.access import access_for
 from organizations.choices import Language
+from portal.api_input import read_posted
 from portal.staff_views import _back
 from portal.views import for_lists, with_days_left
 from security.api import AUDITED_MODELS, AuditHistoryFilter
 
 from . import history
+from .forms import LanguageForm
 from .panels import panels_for
 from .templatetags.notices import forget_unread_count
 
@@ -151,14 +154,18 @@ def preferences(request):
     user = request.user
     errors: list[str] = []
     if request.method == "POST":
-        language = request.POST.get("language", "")
+        language_form = LanguageForm(request.POST)
         current = {row["kind"]: row for row in notices.preferences_for(user)}
-        choices = [{"kind": kind, "email": kind in ESSENTIAL or request.POST.get(f"email-{kind}") == "on",
-                    "in_app": current[kind]["in_app"]} for kind in Kind.values]
-        if language not in Language.values:
-            errors.append(_("Choose one of the offered languages."))
+        # The page's boxes as the API's body: a box sends "on" when ticked and nothing when not.
+        rows = [{"kind": kind, "in_app": current[kind]["in_app"],
+                 "email": True if kind in ESSENTIAL else request.POST.get(f"email-{kind}", False)}
+                for kind in Kind.values]
+        if not language_form.is_valid():
+            errors += language_form.errors["language"]
         else:
+            language = language_form.cleaned_data["language"]
             try:
+                choices = read_posted(PreferencesSerializer, {}, extra={"preferences": rows})["preferences"]
                 notices.preferences_set(user=user, choices=choices)
                 accounts.profile_update(user=user, first_name=user.first_name, last_name=user.last_name,
                                         email=user.email, language=language)

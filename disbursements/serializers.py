@@ -4,14 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import AmountField
 from funds.rules.fields import PlausibleDate
 
 from .models import Disbursement, Instalment, Loan, LoanStatus, Recovery, Refund, Remainder, Repayment
 from .notes import GRACE_SHORTENED, HARVESTS_PASSED, loan_notes
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
-# An amount given to Fondos fits the amount columns (14 digits, 2 of them decimals).
-MONEY_IN = {"max_digits": 14, "decimal_places": 2}
 
 
 class DisbursementSerializer(serializers.ModelSerializer):
@@ -58,7 +57,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
 class PaySerializer(serializers.Serializer):
     paid_on = PlausibleDate()
     reference = serializers.CharField(max_length=100)
-    amount = serializers.DecimalField(required=False, **MONEY_IN)
+    amount = AmountField(required=False)
     currency = serializers.CharField(required=False, min_length=3, max_length=3)
     exchange_rate = serializers.DecimalField(required=False, max_digits=18, decimal_places=8)
     remainder = serializers.ChoiceField(choices=Remainder.choices, required=False, default="")
@@ -70,7 +69,7 @@ class FinanceReasonSerializer(serializers.Serializer):
 
 
 class SplitSerializer(serializers.Serializer):
-    amounts = serializers.ListField(child=serializers.DecimalField(**MONEY_IN), min_length=2)
+    amounts = serializers.ListField(child=AmountField(), min_length=2)
 
 
 class ScheduleNoteSerializer(serializers.Serializer):
@@ -196,7 +195,7 @@ class RepaymentSerializer(serializers.ModelSerializer):
 
 
 class RepaymentInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY_IN)
+    amount = AmountField()
     currency = serializers.CharField(required=False, min_length=3, max_length=3,
                                      help_text=_("The loan's currency; any other is refused."))
     paid_on = PlausibleDate()
@@ -239,7 +238,7 @@ class SchedulePlanSerializer(serializers.Serializer):
 
 
 class RecoveryInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY_IN)
+    amount = AmountField()
     received_on = serializers.DateField()
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -252,7 +251,7 @@ class RecoverySerializer(serializers.ModelSerializer):
 
 
 class RefundInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY_IN)
+    amount = AmountField()
     paid_on = serializers.DateField()
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 

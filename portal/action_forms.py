@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from rest_framework import serializers as drf
 
-from .numbers import is_unreadable, number_hint, plain_number
+from core.errors import Invalid
+from core.parsing import plain_number
+
+from . import api_input
+from .api_input import typed_items
 
 
 @dataclass(frozen=True)
@@ -71,17 +75,10 @@ def rehearse(act: Callable, capture: Callable):
 # --------------------------------------------------------------------------- input
 
 
-def unreadable_numbers(action: Action, post) -> dict:
-    """The amount fields whose numbers cannot be read, each with how to write them."""
-    errors = {}
-    for spec in action.fields:
-        if spec.kind not in ("amount", "amounts"):
-            continue
-        raw = post.get(spec.name, "")
-        parts = raw.replace(";", "\n").splitlines() if spec.is_list else [raw]
-        if any(is_unreadable(part) for part in parts):
-            errors[spec.name] = [number_hint()]
-    return errors
+def _amount_fields(action: Action) -> tuple[list[str], list[str]]:
+    """The names of the action's amount fields, and of those among them that hold several."""
+    amounts = [spec.name for spec in action.fields if spec.kind in ("amount", "amounts")]
+    return amounts, [spec.name for spec in action.fields if spec.kind == "amounts"]
 
 
 def typed_body(action: Action, post) -> dict:
@@ -90,7 +87,7 @@ def typed_body(action: Action, post) -> dict:
     for spec in action.fields:
         raw = post.get(spec.name, "")
         if spec.is_list:
-            lines = [line.strip() for line in raw.replace(";", "\n").splitlines() if line.strip()]
+            lines = typed_items(raw, numbers=True)
             if lines or spec.required:
                 body[spec.name] = [plain_number(line) if spec.kind == "amounts" else line for line in lines]
             continue
@@ -108,18 +105,11 @@ def carried_value(spec: Field, value) -> str:
     return str(value)
 
 
-def messages_of(errors) -> list[str]:
-    """Every message in a serializer's or a service's errors, flat."""
-    if isinstance(errors, dict):
-        return [text for value in errors.values() for text in messages_of(value)]
-    if isinstance(errors, list | tuple):
-        return [text for value in errors for text in messages_of(value)]
-    return [str(errors)]
-
-
 def validated(action: Action, post) -> tuple[dict, dict]:
-    serializer = action.serializer(data=typed_body(action, post))
-    unreadable = unreadable_numbers(action, post)
-    if serializer.is_valid() and not unreadable:
-        return dict(serializer.validated_data), {}
-    return {}, {**{name: messages_of(value) for name, value in serializer.errors.items()}, **unreadable}
+    """The action's fields validated by its API serializer: (data, {}) or ({}, messages by field)."""
+    amounts, lists = _amount_fields(action)
+    try:
+        return api_input.validated(action.serializer, typed_body(action, post),
+                                   api_input.unreadable_numbers(post, amounts, lists)), {}
+    except Invalid as refused:
+        return {}, refused.errors

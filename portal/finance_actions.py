@@ -47,7 +47,8 @@ from disbursements.services import loans, repayments, write_offs
 from funds.ledger import balances_by_fund
 from organizations.access import access_for
 
-from .action_forms import Action, Field, carried_value, messages_of, rehearse, validated
+from .action_forms import Action, Field, carried_value, rehearse, validated
+from .api_input import messages_of
 from .templatetags.portal import money
 
 # --------------------------------------------------------------------------- what a preview shows

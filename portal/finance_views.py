@@ -30,6 +30,7 @@ from disbursements.filters import DisbursementFilter, LoanFilter, ToPayFilter
 from disbursements.models import Disbursement, DisbursementStatus, Loan, LoanStatus
 from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
+from disbursements.serializers import PaySerializer, RepaymentInputSerializer
 from disbursements.services import disbursements as tranches
 from disbursements.services import repayments
 from disbursements.services.disbursements import ApproverMayNotPay
@@ -43,7 +44,7 @@ from organizations.access import access_for
 from organizations.choices import Country
 
 from . import charts, exports, integrations
-from .numbers import is_unreadable, number_hint, plain_number
+from .api_input import read_posted
 from .staff_views import _back, keep_outcomes, pop_outcomes
 from .views import ListedOrganization
 
@@ -189,9 +190,8 @@ def disbursement_action(request, pk, action):
             tranches.disbursement_approve(disbursement_id=disbursement.pk, by=request.user)
             messages.success(request, _("The disbursement was approved for payment."))
         elif action == "pay":
-            paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
-            tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user, paid_on=paid_on,
-                                      reference=request.POST.get("reference", ""))
+            tranches.disbursement_pay(disbursement_id=disbursement.pk, by=request.user,
+                                      **read_posted(PaySerializer, request.POST, numbers=("amount",)))
             messages.success(request, _("The payment was recorded."))
         else:
             raise PermissionDenied
@@ -275,13 +275,9 @@ def loan_detail(request, pk):
         if not access.is_finance:
             raise PermissionDenied
         try:
-            paid_on = parse_date(request.POST.get("paid_on", ""), "paid_on")
-            amount = request.POST.get("amount", "")
-            if is_unreadable(amount):
-                raise Invalid({"amount": [number_hint()]})
             repayment, created = repayments.repayment_record(
-                loan_id=loan.pk, by=request.user, amount=plain_number(amount),
-                paid_on=paid_on, reference=request.POST.get("reference", ""),
+                loan_id=loan.pk, by=request.user,
+                **read_posted(RepaymentInputSerializer, request.POST, numbers=("amount",)),
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
         except Invalid as exc:

@@ -16,7 +16,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .numbers import number_hint, number_input_value, plain_number
+from core.formats import number_input_value
+from core.parsing import number_hint, plain_number
 
 # How many rows a repeated group (seasons, members, indicators) offers on the page, unless the fund's
 # rules say (``form_rows``).

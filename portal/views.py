@@ -27,14 +27,21 @@ from applications.models import Application, Document, Review, reference_for
 from applications.permissions import actors_for, may_see_reviews
 from applications.reviews import quorum_status, rubric_for
 from applications.selectors import applications_visible_to
-from applications.serializers import available_transitions
+from applications.serializers import (
+    AnswerSerializer,
+    ApproveSerializer,
+    DocumentUploadSerializer,
+    ReasonSerializer,
+    RequestInformationSerializer,
+    ReviewInputSerializer,
+    available_transitions,
+)
 from applications.workflow import AWARDED, TRANSITIONS, Actor, Status
 from applications.workflow import days_left as workflow_days_left
 from calls.services import call_initial_fields
 from calls.views import chosen_call
 from core.errors import Invalid, NotPermitted, Refused, WrongState
 from core.http import page_refusal, refusal_text, uploaded_file_response
-from core.parsing import parse_date
 from funds.lending import RepaymentFrequency, ScheduleMethod
 from funds.models import Fund
 from funds.rules import rules_for
@@ -42,7 +49,7 @@ from listing.pages import listing_for
 from organizations.access import access_for
 
 from . import fundforms, fundlimits, integrations
-from .numbers import is_unreadable, number_hint, plain_number
+from .api_input import read_posted
 
 
 def _visible(request, pk) -> Application:
@@ -271,8 +278,9 @@ def documents(request, pk):
             refused.append(_("Choose a file to upload."))
         for upload in uploads:
             try:
-                document = services.document_upload(application_id=pk, by=request.user, kind=kind,
-                                                     upload=upload)
+                posted = read_posted(DocumentUploadSerializer, request.POST, files={"file": upload})
+                document = services.document_upload(application_id=pk, by=request.user,
+                                                     kind=posted["kind"], upload=posted["file"])
             except Invalid as exc:
                 reasons = refusal_text(exc)
                 refused.append(reasons if len(uploads) == 1 else f"{upload.name}: {reasons}")
@@ -536,54 +544,38 @@ def application_action(request, pk, name):
     return redirect("application", pk=pk)
 
 
-def _date(value: str, field: str):
-    return parse_date(value, field) if value else None
-
-
-def _terms(post) -> dict:
-    keys = ("annual_interest_rate", "term_months", "grace_months", "repayment_frequency", "schedule_method")
-    terms = {key: post.get(key, "").strip() for key in keys}
-    terms = {key: value for key, value in terms.items() if value}
-    if "annual_interest_rate" in terms:
-        terms["annual_interest_rate"] = plain_number(terms["annual_interest_rate"])
-    harvest_dates = post.get("harvest_dates", "").replace(",", " ").replace(";", " ").split()
-    if harvest_dates:
-        terms["harvest_dates"] = harvest_dates
-    return terms
-
-
 def _approve(application, by, post):
-    unreadable = {name: [number_hint()] for name in ("amount", "annual_interest_rate")
-                  if is_unreadable(post.get(name, ""))}
-    if unreadable:
-        raise Invalid(unreadable)
-    return services.application_approve(
-        application_id=application.pk, by=by, amount=plain_number(post.get("amount", "")) or None,
-        reason=post.get("reason", ""), conditions=post.get("conditions", ""),
-        terms=_terms(post) if application.fund.lends else None,
-    )
+    """The chair's decision as the API reads it (``ApproveSerializer``): the amount and the interest rate
+    as the page's language writes numbers, harvest dates one a line (or separated by commas)."""
+    data = read_posted(ApproveSerializer, post, numbers=("amount", "annual_interest_rate"),
+                       lists=("harvest_dates",))
+    decision = {name: data.pop(name) for name in ("amount", "reason", "conditions") if name in data}
+    decision["amount"] = decision.get("amount") or None
+    return services.application_approve(application_id=application.pk, by=by,
+                                         terms=data if application.fund.lends else None, **decision)
+
+
+def _transition(service, serializer_class=None):
+    """A transition run from the file's page with what the API's ``serializer_class`` reads of the form."""
+    def run(application, by, post):
+        data = read_posted(serializer_class, post) if serializer_class is not None else {}
+        return service(application_id=application.pk, by=by, **data)
+    return run
 
 
 ACTIONS = {
-    "withdraw": lambda a, by, post: services.application_withdraw(
-        application_id=a.pk, by=by, reason=post.get("reason", "")),
-    "answer_information_request": lambda a, by, post: services.application_answer_information_request(
-        application_id=a.pk, by=by, answer=post.get("answer", "")),
-    "accept_conditions": lambda a, by, post: services.application_accept_conditions(
-        application_id=a.pk, by=by),
-    "start_screening": lambda a, by, post: services.application_start_screening(application_id=a.pk, by=by),
-    "request_information": lambda a, by, post: services.application_request_information(
-        application_id=a.pk, by=by, message=post.get("message", ""),
-        respond_by=_date(post.get("respond_by", ""), "respond_by")),
-    "send_to_committee": lambda a, by, post: services.application_send_to_committee(
-        application_id=a.pk, by=by),
-    "reject": lambda a, by, post: services.application_reject(
-        application_id=a.pk, by=by, reason=post.get("reason", "")),
+    "withdraw": _transition(services.application_withdraw, ReasonSerializer),
+    "answer_information_request": _transition(services.application_answer_information_request,
+                                               AnswerSerializer),
+    "accept_conditions": _transition(services.application_accept_conditions),
+    "start_screening": _transition(services.application_start_screening),
+    "request_information": _transition(services.application_request_information,
+                                       RequestInformationSerializer),
+    "send_to_committee": _transition(services.application_send_to_committee),
+    "reject": _transition(services.application_reject, ReasonSerializer),
     "approve": _approve,
-    "start_reporting": lambda a, by, post: services.application_start_reporting(
-        application_id=a.pk, by=by),
-    "close": lambda a, by, post: services.application_close(
-        application_id=a.pk, by=by, reason=post.get("reason", "")),
+    "start_reporting": _transition(services.application_start_reporting),
+    "close": _transition(services.application_close, ReasonSerializer),
 }
 
 def done_message(name: str) -> str:
@@ -608,19 +600,13 @@ def committee_review(request, pk):
     from applications.reviews import review_submit
 
     application = _visible(request, pk)
-    conflict = request.POST.get("conflict_of_interest") == "yes"
-    score = request.POST.get("score", "")
-    criteria = {}
-    for criterion, _name in rubric_for(application):
-        raw = request.POST.get(f"criteria-{criterion}", "")
-        if raw.isdigit():
-            criteria[criterion] = int(raw)
+    conflict = request.POST.get("conflict_of_interest") in ("yes", "on", "true")
+    scores = {criterion: request.POST.get(f"criteria-{criterion}", "").strip()
+              for criterion, _name in rubric_for(application)}
     try:
-        review_submit(
-            application_id=pk, by=request.user, conflict_of_interest=conflict,
-            score=int(score) if score.isdigit() else None, criteria=criteria,
-            recommendation=request.POST.get("recommendation", ""), comment=request.POST.get("comment", ""),
-        )
+        review = read_posted(ReviewInputSerializer, request.POST,
+                             extra={"criteria": {code: score for code, score in scores.items() if score}})
+        review_submit(application_id=pk, by=request.user, **review)
     except Invalid as exc:
         context = application_context(request, application, form_errors=exc.errors,
                                       failed_action="conflict" if conflict else "review")

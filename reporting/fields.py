@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.errors import Invalid
+from core.fields import AmountField
 from core.parsing import parse_amount
 
 from .workflow import ReportKind
@@ -35,7 +36,7 @@ class PeopleInput(serializers.Serializer):
 
 class ExpenditureInput(serializers.Serializer):
     budget_line = serializers.CharField(max_length=200)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=Decimal("0.01"))
+    amount = AmountField()
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", max_length=3, error_messages={
         "invalid": _("Give an ISO 4217 currency code such as USD.")})
 

@@ -1,6 +1,7 @@
 """The shapes of the project-report API, for its OpenAPI schema (the answers are built in
 ``reporting.representation`` and ``reporting.outcomes``)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .fields import ExpenditureInput, IndicatorInput, PeopleInput
@@ -30,7 +31,7 @@ class AttachmentSerializer(serializers.Serializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AttachmentKind.choices)
     budget_line = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    file = serializers.FileField()
+    file = serializers.FileField(error_messages={"required": _("Choose a file to attach.")})
 
 
 class ReportHistorySerializer(serializers.Serializer):

@@ -23,17 +23,20 @@ from applications.permissions import actors_for
 from applications.workflow import Actor
 from core.errors import Invalid, Refused, WrongState
 from core.http import name_download, page_refusal, uploaded_file_response
+from core.parsing import is_unreadable, number_hint, plain_number
 from funds.rules import fund_choices, fund_codes
 from organizations.access import access_for
 from organizations.choices import Country, Product
-from portal.numbers import is_unreadable, number_hint, plain_number
+from portal.api_input import read_posted
 
 from . import charts, services
+from .fields import CommentsInput
 from .models import AttachmentKind, ProjectReport, ReportAttachment
 from .outcomes import DIMENSIONS, OutcomeFilters, breakdown, outcomes
 from .renderers import PEOPLE_LABELS, OutcomesCSVRenderer, OutcomesXLSXRenderer
 from .representation import available_transitions
 from .selectors import reports_overdue, reports_to_review, reports_visible_to
+from .serializers import AttachmentUploadSerializer
 from .workflow import EDITABLE, TRANSITIONS, ReportKind
 
 BLANK_ROWS = 3
@@ -231,11 +234,10 @@ def report_attachment_add(request, pk):
     report = _visible(request, pk)
     back = request.POST.get("step") or ""
     try:
-        services.report_attachment_upload(
-            report_id=report.pk, by=request.user, kind=request.POST.get("kind", ""),
-            upload=request.FILES.get("file") or _missing_file(),
-            budget_line=request.POST.get("budget_line", ""),
-        )
+        posted = read_posted(AttachmentUploadSerializer, request.POST,
+                             files={"file": request.FILES.get("file")})
+        services.report_attachment_upload(report_id=report.pk, by=request.user, kind=posted["kind"],
+                                          upload=posted["file"], budget_line=posted["budget_line"])
     except Invalid as exc:
         for reasons in exc.errors.values():
             for reason in reasons:
@@ -247,10 +249,6 @@ def report_attachment_add(request, pk):
     if back in steps_for(report):
         return redirect("report-step", pk=report.pk, step=back)
     return redirect("report", pk=report.pk)
-
-
-def _missing_file():
-    raise Invalid({"file": [_("Choose a file to attach.")]})
 
 
 @login_required
@@ -279,9 +277,9 @@ def report_attachment_file(request, pk, attachment_id):
 ACTIONS = {
     "submit": lambda r, by, post: services.project_report_submit(report_id=r.pk, by=by),
     "accept": lambda r, by, post: services.project_report_accept(
-        report_id=r.pk, by=by, comments=post.get("comments", "")),
+        report_id=r.pk, by=by, **read_posted(CommentsInput, post)),
     "return": lambda r, by, post: services.project_report_return(
-        report_id=r.pk, by=by, comments=post.get("comments", "")),
+        report_id=r.pk, by=by, **read_posted(CommentsInput, post)),
 }
 DONE = {
     "submit": gettext_lazy("The report was submitted. The secretariat will review it."),

@@ -85,7 +85,7 @@ def _money_shape(locale: str, currency: str):
 @register.filter
 def number_input(value):
     """A stored number as an input of the page shows it ("4.000,50" in Spanish); empty for none."""
-    from portal.numbers import number_input_value
+    from core.formats import number_input_value
 
     return number_input_value(value)
 

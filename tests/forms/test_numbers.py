@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from applications.models import Application
-from portal.numbers import NumberFormatInvalid, number_hint, number_input_value, parse_number
+from core.formats import number_input_value
+from core.parsing import NumberUnreadable, number_hint, parse_number
 from tests.factories import OppUserFactory
 from tests.workflow import drive
 
@@ -27,7 +28,7 @@ def test_each_language_reads_its_own_way_and_the_plain_way(language, raw):
     ("es", "mucho"), ("es", "40.00,5"), ("en", "1e5"), ("es", "NaN"),
 ])
 def test_numbers_written_another_way_are_refused_with_how_to_write_them(language, raw):
-    with pytest.raises(NumberFormatInvalid) as refused:
+    with pytest.raises(NumberUnreadable) as refused:
         parse_number(raw, language)
     assert str(refused.value) == number_hint(language)
 

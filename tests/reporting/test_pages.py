@@ -133,7 +133,7 @@ def test_report_numbers_are_read_and_shown_as_the_language_writes_them(award, la
     assert refused.status_code == 400
     from django.utils import translation
 
-    from portal.numbers import number_hint
+    from core.parsing import number_hint
 
     with translation.override(language):
         hint = number_hint()
