@@ -38,3 +38,12 @@ def _readable(reasons):
     if isinstance(reasons, list | tuple):
         return [_readable(reason) for reason in reasons]
     return str(reasons)
+
+
+def messages_of(errors) -> list[str]:
+    """Every message in a service's or a serializer's errors (by field, by row, nested), flat, as text."""
+    if isinstance(errors, dict):
+        return [text for value in errors.values() for text in messages_of(value)]
+    if isinstance(errors, list | tuple):
+        return [text for value in errors for text in messages_of(value)]
+    return [str(errors)]

@@ -18,7 +18,7 @@ from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from .errors import Invalid, NotPermitted, Refused, WrongState
+from .errors import Invalid, NotPermitted, Refused, WrongState, messages_of
 
 # A browser never renders such a file as a page of Fondos, nor guesses another type for it.
 SANDBOX = "default-src 'none'; sandbox"
@@ -61,16 +61,8 @@ def refusal_status(refusal: Refused) -> int:
 def refusal_text(refusal: Refused) -> str:
     """A refusal as one sentence or more: its message, or every reason of an ``Invalid``."""
     if isinstance(refusal, Invalid):
-        return " ".join(_reasons(refusal.errors))
+        return " ".join(messages_of(refusal.errors))
     return str(refusal)
-
-
-def _reasons(errors) -> list[str]:
-    if isinstance(errors, dict):
-        return [reason for value in errors.values() for reason in _reasons(value)]
-    if isinstance(errors, list | tuple):
-        return [reason for value in errors for reason in _reasons(value)]
-    return [str(errors)]
 
 
 def api_refusal_response(refusal: Exception) -> Response | None:

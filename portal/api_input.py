@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from rest_framework import serializers as drf
 
-from core.errors import Invalid
+from core.errors import Invalid, messages_of
 from core.parsing import is_unreadable, number_hint, plain_number
 
 # Items of a list typed in one text area (dates, codes): separated by lines, spaces, commas or semicolons.
@@ -65,15 +65,6 @@ def unreadable_numbers(post: Mapping, numbers: Iterable[str], lists: Iterable[st
         if any(is_unreadable(part) for part in parts):
             errors[name] = [number_hint()]
     return errors
-
-
-def messages_of(errors) -> list[str]:
-    """Every message in a serializer's or a service's errors, flat."""
-    if isinstance(errors, dict):
-        return [text for value in errors.values() for text in messages_of(value)]
-    if isinstance(errors, list | tuple):
-        return [text for value in errors for text in messages_of(value)]
-    return [str(errors)]
 
 
 def validated(serializer_class: type[drf.Serializer], body: Mapping, unreadable: Mapping | None = None,

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
 
-from core.errors import Invalid, NotPermitted, WrongState
+from core.errors import Invalid, NotPermitted, WrongState, messages_of
 from disbursements.models import Disbursement, Loan, LoanStatus, Remainder, Repayment
 from disbursements.notes import loan_notes
 from disbursements.selectors import disbursements_visible_to, loans_visible_to, with_loan_figures
@@ -48,7 +48,6 @@ from funds.ledger import balances_by_fund
 from organizations.access import access_for
 
 from .action_forms import Action, Field, carried_value, rehearse, validated
-from .api_input import messages_of
 from .templatetags.portal import money
 
 # --------------------------------------------------------------------------- what a preview shows
