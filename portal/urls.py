@@ -3,7 +3,7 @@ from django.urls import path
 
 from organizations.forms import LockoutAwareAuthenticationForm
 
-from . import finance_actions, finance_views, staff_views, views
+from . import document_views, finance_actions, finance_views, staff_views, views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(
@@ -15,10 +15,10 @@ urlpatterns = [
     path("applications/", views.application_list, name="applications"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/step/<slug:step>/", views.edit_step, name="application-step"),
-    path("applications/<int:pk>/documents/", views.documents, name="application-documents"),
-    path("applications/<int:pk>/documents/<int:document_id>/", views.document_file,
+    path("applications/<int:pk>/documents/", document_views.documents, name="application-documents"),
+    path("applications/<int:pk>/documents/<int:document_id>/", document_views.document_file,
          name="application-document"),
-    path("applications/<int:pk>/documents/<int:document_id>/remove/", views.document_remove,
+    path("applications/<int:pk>/documents/<int:document_id>/remove/", document_views.document_remove,
          name="application-document-remove"),
     path("applications/<int:pk>/submit/", views.submit_review, name="application-submit"),
     path("applications/<int:pk>/do/<slug:name>/", views.application_action, name="application-action"),

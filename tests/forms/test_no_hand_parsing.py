@@ -18,7 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 PAGE_MODULES = (
-    "portal/views.py", "portal/finance_views.py", "portal/finance_actions.py", "portal/staff_views.py",
+    "portal/views.py", "portal/document_views.py", "portal/finance_views.py", "portal/finance_actions.py",
+    "portal/staff_views.py",
     "reporting/views.py", "calls/views.py", "dashboard/views.py", "donors/views.py",
     "organizations/views.py", "security/views.py",
 )
